@@ -1,0 +1,22 @@
+using System.CommandLine;
+using EdgeInference.Cli.Commands;
+using EdgeInference.Cli.Component;
+using EdgeInference.Cli.Packaging;
+
+var root = new RootCommand("edge-inference: package ONNX vision models as Greengrass components, publish them, and talk to the on-device worker.");
+foreach (var command in ClientCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
+foreach (var command in PackagingCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
+foreach (var command in ComponentCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
+return await root.Parse(args).InvokeAsync();
