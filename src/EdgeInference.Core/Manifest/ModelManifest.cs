@@ -13,7 +13,8 @@ public sealed record ModelManifest
     public const string DefaultModelFileName = "model.onnx";
     public const int CurrentSchemaVersion = 1;
 
-    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    /// <summary>Manifest format version (default and only value today: 1).</summary>
+    public int? SchemaVersion { get; init; }
 
     /// <summary>A short human name for the model (defaults to the package folder name).</summary>
     public string? Name { get; init; }
@@ -61,8 +62,8 @@ public sealed record ModelInputSpec
 {
     public required string Name { get; init; }
 
-    /// <summary>Tensor element type; only <c>float32</c> is served today.</summary>
-    public string ElementType { get; init; } = "float32";
+    /// <summary>Tensor element type; only <c>float32</c> (the default) is served today.</summary>
+    public string? ElementType { get; init; }
 
     public TensorLayout Layout { get; init; } = TensorLayout.NCHW;
 
@@ -73,8 +74,11 @@ public sealed record ModelInputSpec
 
     public ColorOrder ColorOrder { get; init; } = ColorOrder.RGB;
 
-    /// <summary>Each 0–255 pixel value is multiplied by this first (1/255 for 0–1 inputs).</summary>
-    public float Scale { get; init; } = 1f / 255f;
+    /// <summary>Each 0–255 pixel value is multiplied by this first (default 1/255, for 0–1 inputs).</summary>
+    public float? Scale { get; init; }
+
+    /// <summary>The scale in force: <see cref="Scale"/> or 1/255.</summary>
+    public float EffectiveScale => Scale ?? (1f / 255f);
 
     /// <summary>Per-channel mean subtracted after scaling, in <see cref="ColorOrder"/>.</summary>
     public IReadOnlyList<float>? Mean { get; init; }
@@ -89,7 +93,9 @@ public sealed record ModelOutputSpec
 {
     public required string Name { get; init; }
     public required OutputRole Role { get; init; }
-    public string ElementType { get; init; } = "float32";
+
+    /// <summary>Tensor element type; only <c>float32</c> (the default) is served today.</summary>
+    public string? ElementType { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<TensorLayout>))]

@@ -1,0 +1,185 @@
+using System.Buffers.Binary;
+
+namespace EdgeInference.Onnx.Imaging;
+
+/// <summary>Size and format of an encoded image, read from its header without decoding pixels.</summary>
+public readonly record struct ImageHeader(string Format, int Width, int Height)
+{
+    public long Pixels => (long)Width * Height;
+
+    /// <summary>
+    /// Reads PNG, JPEG, GIF, BMP and WebP headers. Returns false for other formats (left to the decoder and
+    /// its own pixel limit); throws <see cref="FormatException"/> for a known format whose header is broken.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> data, out ImageHeader header)
+    {
+        header = default;
+        if (data.StartsWith("\x89PNG\r\n\x1a\n"u8))
+        {
+            Require(data, 24, "PNG");
+            if (!data.Slice(12, 4).SequenceEqual("IHDR"u8))
+            {
+                throw new FormatException("PNG header has no IHDR chunk.");
+            }
+
+            header = new ImageHeader("png", ToInt(BinaryPrimitives.ReadUInt32BigEndian(data[16..])), ToInt(BinaryPrimitives.ReadUInt32BigEndian(data[20..])));
+            return true;
+        }
+
+        if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        {
+            header = ReadJpeg(data);
+            return true;
+        }
+
+        if (data.StartsWith("GIF87a"u8) || data.StartsWith("GIF89a"u8))
+        {
+            Require(data, 10, "GIF");
+            header = new ImageHeader("gif", BinaryPrimitives.ReadUInt16LittleEndian(data[6..]), BinaryPrimitives.ReadUInt16LittleEndian(data[8..]));
+            return true;
+        }
+
+        if (data.StartsWith("BM"u8) && data.Length >= 26)
+        {
+            var width = BinaryPrimitives.ReadInt32LittleEndian(data[18..]);
+            var height = BinaryPrimitives.ReadInt32LittleEndian(data[22..]);
+            header = new ImageHeader("bmp", Math.Abs(width), height == int.MinValue ? int.MaxValue : Math.Abs(height));
+            return true;
+        }
+
+        if (data.Length >= 16 && data.StartsWith("RIFF"u8) && data.Slice(8, 4).SequenceEqual("WEBP"u8))
+        {
+            header = ReadWebP(data);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>True when a JPEG holds its end-of-image marker after the first scan (a cut-off file does not).</summary>
+    public static bool JpegHasEndOfImage(ReadOnlySpan<byte> data)
+    {
+        var startOfScan = FindMarker(data, 0xDA);
+        return startOfScan >= 0 && data[startOfScan..].LastIndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]) >= 0;
+    }
+
+    private static ImageHeader ReadJpeg(ReadOnlySpan<byte> data)
+    {
+        var position = 2;
+        for (var markers = 0; markers < 4096 && position + 4 <= data.Length; markers++)
+        {
+            if (data[position] != 0xFF)
+            {
+                throw new FormatException($"JPEG marker expected at byte {position}.");
+            }
+
+            var marker = data[position + 1];
+            if (marker == 0xFF)
+            {
+                position++;
+                continue;
+            }
+
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                position += 2;
+                continue;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data[(position + 2)..]);
+            if (length < 2)
+            {
+                throw new FormatException($"JPEG segment at byte {position} has length {length}.");
+            }
+
+            var isStartOfFrame = marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
+            if (isStartOfFrame)
+            {
+                Require(data, position + 9, "JPEG");
+                var height = BinaryPrimitives.ReadUInt16BigEndian(data[(position + 5)..]);
+                var width = BinaryPrimitives.ReadUInt16BigEndian(data[(position + 7)..]);
+                return new ImageHeader("jpeg", width, height);
+            }
+
+            if (marker is 0xDA or 0xD9)
+            {
+                break;
+            }
+
+            position += 2 + length;
+        }
+
+        throw new FormatException("JPEG has no frame header (SOF) before its data: truncated or not a JPEG.");
+    }
+
+    private static int FindMarker(ReadOnlySpan<byte> data, byte wanted)
+    {
+        var position = 2;
+        while (position + 4 <= data.Length)
+        {
+            if (data[position] != 0xFF)
+            {
+                return -1;
+            }
+
+            var marker = data[position + 1];
+            if (marker == wanted)
+            {
+                return position;
+            }
+
+            if (marker == 0xFF)
+            {
+                position++;
+                continue;
+            }
+
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                position += 2;
+                continue;
+            }
+
+            position += 2 + BinaryPrimitives.ReadUInt16BigEndian(data[(position + 2)..]);
+        }
+
+        return -1;
+    }
+
+    private static ImageHeader ReadWebP(ReadOnlySpan<byte> data)
+    {
+        var chunk = data.Slice(12, 4);
+        if (chunk.SequenceEqual("VP8X"u8))
+        {
+            Require(data, 30, "WebP");
+            var width = 1 + (data[24] | (data[25] << 8) | (data[26] << 16));
+            var height = 1 + (data[27] | (data[28] << 8) | (data[29] << 16));
+            return new ImageHeader("webp", width, height);
+        }
+
+        if (chunk.SequenceEqual("VP8L"u8))
+        {
+            Require(data, 25, "WebP");
+            var bits = BinaryPrimitives.ReadUInt32LittleEndian(data[21..]);
+            return new ImageHeader("webp", (int)(bits & 0x3FFF) + 1, (int)((bits >> 14) & 0x3FFF) + 1);
+        }
+
+        if (chunk.SequenceEqual("VP8 "u8))
+        {
+            Require(data, 30, "WebP");
+            return new ImageHeader("webp", BinaryPrimitives.ReadUInt16LittleEndian(data[26..]) & 0x3FFF, BinaryPrimitives.ReadUInt16LittleEndian(data[28..]) & 0x3FFF);
+        }
+
+        throw new FormatException("WebP has an unknown first chunk.");
+    }
+
+    private static void Require(ReadOnlySpan<byte> data, int length, string format)
+    {
+        if (data.Length < length)
+        {
+            throw new FormatException($"{format} header is truncated ({data.Length} bytes).");
+        }
+    }
+
+    private static int ToInt(uint value) => value > int.MaxValue ? int.MaxValue : (int)value;
+}

@@ -1,0 +1,19 @@
+namespace EdgeInference.Onnx;
+
+/// <summary>The model package cannot be used: missing files, a bad manifest, or a manifest that does not match the model.</summary>
+public class ModelPackageException : Exception
+{
+    public ModelPackageException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A GPU was required (<c>Model:Accelerator=gpu</c>) and CUDA could not be used.</summary>
+public sealed class AcceleratorUnavailableException : Exception
+{
+    public AcceleratorUnavailableException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,36 @@
+using EdgeInference.Core.Packaging;
+
+namespace EdgeInference.Onnx;
+
+/// <summary>How to load a model package and which accelerator to run it on.</summary>
+public sealed record OnnxEngineOptions
+{
+    /// <summary>A package folder or .zip holding model.onnx and manifest.json.</summary>
+    public required string PackagePath { get; init; }
+
+    public Accelerator Accelerator { get; init; } = Accelerator.Auto;
+
+    /// <summary>ORT intra-op threads; 0 lets ORT choose (one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Also try the TensorRT provider before CUDA (GPU builds only).</summary>
+    public bool UseTensorRt { get; init; }
+
+    /// <summary>Where TensorRT keeps its engine cache so later starts skip the engine build.</summary>
+    public string? TensorRtCachePath { get; init; }
+
+    public int GpuDeviceId { get; init; }
+
+    /// <summary>Images whose header claims more pixels than this are refused before decoding.</summary>
+    public long MaxImagePixels { get; init; } = 40_000_000;
+
+    /// <summary>Replaces the manifest's packaging metadata (a model component's configuration wins over its manifest).</summary>
+    public ModelPackagingDescription? PackagingDescriptionOverride { get; init; }
+}
+
+public enum Accelerator
+{
+    Auto,
+    Gpu,
+    Cpu,
+}

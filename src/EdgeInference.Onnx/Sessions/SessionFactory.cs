@@ -1,0 +1,104 @@
+using EdgeInference.Core.Inference;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeInference.Onnx.Sessions;
+
+/// <summary>
+/// Creates the ORT session on the accelerator asked for. <c>auto</c> tries CUDA (TensorRT first when
+/// configured) and falls back to CPU with the reason recorded; <c>gpu</c> fails instead; <c>cpu</c> never tries.
+/// ORT's CPU package throws <see cref="EntryPointNotFoundException"/> when CUDA is appended and a GPU
+/// package throws <see cref="OnnxRuntimeException"/> when the CUDA libraries or device are missing, so every
+/// non-fatal exception of the attempt is caught and reported, never swallowed.
+/// </summary>
+public static class SessionFactory
+{
+    public static (InferenceSession Session, ExecutionProviderInfo Provider) Create(byte[] model, OnnxEngineOptions options, ILogger logger)
+    {
+        var available = OrtEnv.Instance().GetAvailableProviders();
+        var requested = options.Accelerator.ToString().ToLowerInvariant();
+        if (options.Accelerator == Accelerator.Cpu)
+        {
+            return (CreateCpu(model, options), Info(requested, ExecutionProviders.Cpu, available, null));
+        }
+
+        SessionOptions? gpuOptions = null;
+        try
+        {
+            gpuOptions = CreateBaseOptions(options);
+            var active = AppendGpuProviders(gpuOptions, options);
+            var session = new InferenceSession(model, gpuOptions);
+            OnnxLog.GpuSessionCreated(logger, active, options.GpuDeviceId);
+            return (session, Info(requested, active, available, null));
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException or AccessViolationException))
+        {
+            var reason = $"CUDA is unavailable: {ex.GetType().Name}: {FirstLine(ex.Message)} (providers in this ONNX Runtime build: {string.Join(", ", available)})";
+            if (options.Accelerator == Accelerator.Gpu)
+            {
+                throw new AcceleratorUnavailableException($"Model:Accelerator is 'gpu' but {reason}. Install the CUDA runtime and a GPU build of the worker, or set Model:Accelerator to auto or cpu.", ex);
+            }
+
+            OnnxLog.GpuFallback(logger, reason);
+            return (CreateCpu(model, options), Info(requested, ExecutionProviders.Cpu, available, reason));
+        }
+        finally
+        {
+            gpuOptions?.Dispose();
+        }
+    }
+
+    private static string AppendGpuProviders(SessionOptions sessionOptions, OnnxEngineOptions options)
+    {
+        if (options.UseTensorRt)
+        {
+            using var trt = new OrtTensorRTProviderOptions();
+            var settings = new Dictionary<string, string> { ["device_id"] = options.GpuDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            if (!string.IsNullOrEmpty(options.TensorRtCachePath))
+            {
+                Directory.CreateDirectory(options.TensorRtCachePath);
+                settings["trt_engine_cache_enable"] = "1";
+                settings["trt_engine_cache_path"] = options.TensorRtCachePath;
+            }
+
+            trt.UpdateOptions(settings);
+            sessionOptions.AppendExecutionProvider_Tensorrt(trt);
+        }
+
+        sessionOptions.AppendExecutionProvider_CUDA(options.GpuDeviceId);
+        return options.UseTensorRt ? ExecutionProviders.TensorRt : ExecutionProviders.Cuda;
+    }
+
+    private static InferenceSession CreateCpu(byte[] model, OnnxEngineOptions options)
+    {
+        using var sessionOptions = CreateBaseOptions(options);
+        return new InferenceSession(model, sessionOptions);
+    }
+
+    private static SessionOptions CreateBaseOptions(OnnxEngineOptions options)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = 1,
+            IntraOpNumThreads = options.IntraOpThreads,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        return sessionOptions;
+    }
+
+    private static ExecutionProviderInfo Info(string requested, string active, string[] available, string? reason) => new()
+    {
+        RequestedAccelerator = requested,
+        Active = active,
+        Available = available,
+        FallbackReason = reason,
+    };
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOfAny(['\r', '\n']);
+        return newline < 0 ? message : message[..newline];
+    }
+}
