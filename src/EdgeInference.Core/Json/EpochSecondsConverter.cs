@@ -6,7 +6,7 @@ namespace EdgeInference.Core.Json;
 
 /// <summary>
 /// Writes timestamps as epoch seconds in a JSON number (fractional milliseconds kept), the way AWS JSON
-/// protocols do; reads numbers, and ISO-8601 strings as the AWS CLI prints them.
+/// protocols do; reads numbers, numbers in strings (configuration values), and ISO-8601 strings as the AWS CLI prints them.
 /// </summary>
 public sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset?>
 {
@@ -24,6 +24,11 @@ public sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset?>
                 return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
             case JsonTokenType.String:
                 var text = reader.GetString();
+                if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var epochSeconds))
+                {
+                    return DateTimeOffset.FromUnixTimeMilliseconds((long)decimal.Round(epochSeconds * 1000m, MidpointRounding.AwayFromZero));
+                }
+
                 if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
                 {
                     return parsed.ToUniversalTime();

@@ -1,0 +1,26 @@
+namespace EdgeInference.Worker.Options;
+
+/// <summary>The <c>Model</c> section: which package, on which accelerator.</summary>
+public sealed class ModelOptions
+{
+    public const string SectionName = "Model";
+
+    /// <summary>Package folder or .zip; default: the bundled ResNet18 sample next to the worker binary.</summary>
+    public string? Path { get; set; }
+
+    /// <summary><c>auto</c>, <c>gpu</c> or <c>cpu</c>.</summary>
+    public string Accelerator { get; set; } = "auto";
+
+    /// <summary>ORT intra-op threads; 0 lets ORT choose (one per physical core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    public bool UseTensorRt { get; set; }
+
+    public string? TensorRtCachePath { get; set; }
+
+    public int GpuDeviceId { get; set; }
+
+    public static string DefaultPath => System.IO.Path.Combine(AppContext.BaseDirectory, "models", "resnet18-embedding");
+
+    public string EffectivePath => string.IsNullOrWhiteSpace(Path) ? DefaultPath : Path;
+}

@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Options;
+
+namespace EdgeInference.Worker.Options;
+
+/// <summary>Startup checks of every option; each failure names its configuration key and the value given.</summary>
+internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
+{
+    public static readonly string[] Transports = ["auto", "ipc", "mqtt"];
+
+    public ValidateOptionsResult Validate(string? name, WorkerOptions options)
+    {
+        var errors = new List<string>();
+        if (!Transports.Contains(options.Transport, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Transport must be one of {string.Join(", ", Transports)} (got '{options.Transport}').");
+        }
+
+        if (options.EffectiveThingName.IndexOfAny(['/', '+', '#']) >= 0)
+        {
+            errors.Add($"ThingName must not contain '/', '+' or '#' (got '{options.EffectiveThingName}').");
+        }
+
+        return Result(errors);
+    }
+
+    internal static ValidateOptionsResult Result(List<string> errors) =>
+        errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+}
+
+internal sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
+{
+    public static readonly string[] Accelerators = ["auto", "gpu", "cpu"];
+
+    public ValidateOptionsResult Validate(string? name, ModelOptions options)
+    {
+        var errors = new List<string>();
+        if (!Accelerators.Contains(options.Accelerator, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Model:Accelerator must be one of {string.Join(", ", Accelerators)} (got '{options.Accelerator}').");
+        }
+
+        if (options.IntraOpThreads is < 0 or > 256)
+        {
+            errors.Add($"Model:IntraOpThreads must be 0 (ORT's choice) to 256 (got {options.IntraOpThreads}).");
+        }
+
+        if (options.GpuDeviceId < 0)
+        {
+            errors.Add($"Model:GpuDeviceId must not be negative (got {options.GpuDeviceId}).");
+        }
+
+        var path = options.EffectivePath;
+        if (!Directory.Exists(path) && !File.Exists(path))
+        {
+            errors.Add($"Model:Path '{path}' does not exist (a model package folder or .zip).");
+        }
+
+        return WorkerOptionsValidator.Result(errors);
+    }
+}
+
+internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Port is < 1 or > 65535)
+        {
+            errors.Add($"Mqtt:Port must be 1 to 65535 (got {options.Port}).");
+        }
+
+        if (options.KeepAliveSeconds is < 1 or > 65535)
+        {
+            errors.Add($"Mqtt:KeepAliveSeconds must be 1 to 65535 (got {options.KeepAliveSeconds}).");
+        }
+
+        if (options.BufferSize is < 4096 or > 16 * 1024 * 1024)
+        {
+            errors.Add($"Mqtt:BufferSize must be 4096 to 16777216 (got {options.BufferSize}).");
+        }
+
+        if (options.UsesEmbeddedBroker && !System.Net.IPAddress.TryParse(options.EmbeddedBindAddress, out _))
+        {
+            errors.Add($"Mqtt:EmbeddedBindAddress must be an IP address (got '{options.EmbeddedBindAddress}').");
+        }
+
+        if (!string.IsNullOrEmpty(options.SharedGroup))
+        {
+            if (options.SharedGroup.IndexOfAny(['/', '+', '#']) >= 0)
+            {
+                errors.Add($"Mqtt:SharedGroup must not contain '/', '+' or '#' (got '{options.SharedGroup}').");
+            }
+
+            if (options.UsesEmbeddedBroker)
+            {
+                errors.Add("Mqtt:SharedGroup needs an external broker (set Mqtt:Host): the embedded MQTTnet broker has no shared subscriptions.");
+            }
+        }
+
+        if (options.Password is not null && string.IsNullOrEmpty(options.Username))
+        {
+            errors.Add("Mqtt:Password is set without Mqtt:Username.");
+        }
+
+        var tls = options.Tls;
+        if (tls.Enabled)
+        {
+            if (options.UsesEmbeddedBroker)
+            {
+                errors.Add("Mqtt:Tls:Enabled needs an external broker (set Mqtt:Host): the embedded broker listens on plain TCP.");
+            }
+
+            CheckFile(errors, "Mqtt:Tls:CaFile", tls.CaFile);
+            CheckFile(errors, "Mqtt:Tls:CertFile", tls.CertFile);
+            CheckFile(errors, "Mqtt:Tls:KeyFile", tls.KeyFile);
+            if (string.IsNullOrEmpty(tls.CertFile) != string.IsNullOrEmpty(tls.KeyFile))
+            {
+                errors.Add("Mqtt:Tls:CertFile and Mqtt:Tls:KeyFile go together (mutual TLS needs both).");
+            }
+        }
+
+        return WorkerOptionsValidator.Result(errors);
+    }
+
+    private static void CheckFile(List<string> errors, string key, string? path)
+    {
+        if (!string.IsNullOrEmpty(path) && !File.Exists(path))
+        {
+            errors.Add($"{key} '{path}' does not exist.");
+        }
+    }
+}
+
+internal sealed class TopicOptionsValidator : IValidateOptions<TopicOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TopicOptions options)
+    {
+        var errors = new List<string>();
+        Check(errors, "Topics:Request", options.Request);
+        Check(errors, "Topics:Result", options.Result);
+        Check(errors, "Topics:Describe", options.Describe);
+        Check(errors, "Topics:Status", options.Status);
+        var all = new[] { options.Request, options.Result, options.Describe, options.Status };
+        if (all.Distinct(StringComparer.Ordinal).Count() != all.Length)
+        {
+            errors.Add("Topics:Request, Topics:Result, Topics:Describe and Topics:Status must all differ.");
+        }
+
+        return WorkerOptionsValidator.Result(errors);
+    }
+
+    private static void Check(List<string> errors, string key, string? topic)
+    {
+        if (string.IsNullOrWhiteSpace(topic))
+        {
+            errors.Add($"{key} must not be empty.");
+        }
+        else if (topic.IndexOfAny(['+', '#']) >= 0 || topic.StartsWith('$'))
+        {
+            errors.Add($"{key} must be a plain topic without wildcards or a leading '$' (got '{topic}').");
+        }
+    }
+}
+
+internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LimitsOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxPayloadBytes is < 1024 or > 256L * 1024 * 1024)
+        {
+            errors.Add($"Limits:MaxPayloadBytes must be 1024 to 268435456 (got {options.MaxPayloadBytes}).");
+        }
+
+        if (options.MaxImagePixels is < 1 or > 1L << 30)
+        {
+            errors.Add($"Limits:MaxImagePixels must be 1 to 1073741824 (got {options.MaxImagePixels}).");
+        }
+
+        if (options.MaxConcurrentRequests is < 1 or > 64)
+        {
+            errors.Add($"Limits:MaxConcurrentRequests must be 1 to 64 (got {options.MaxConcurrentRequests}).");
+        }
+
+        if (options.MaxQueue is < 0 or > 100_000)
+        {
+            errors.Add($"Limits:MaxQueue must be 0 to 100000 (got {options.MaxQueue}).");
+        }
+
+        return WorkerOptionsValidator.Result(errors);
+    }
+}

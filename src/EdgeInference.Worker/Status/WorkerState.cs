@@ -1,0 +1,79 @@
+using EdgeInference.Core.Results;
+using EdgeInference.Worker.Options;
+using Microsoft.Extensions.Options;
+
+namespace EdgeInference.Worker.Status;
+
+/// <summary>Publishes status changes on one transport (retained MQTT message, Greengrass UpdateState, ...).</summary>
+public interface IStatusPublisher
+{
+    Task PublishStatusAsync(WorkerStatus status, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The worker's lifecycle status and request counters, shared by every head.</summary>
+public sealed class WorkerState
+{
+    private readonly TimeProvider _timeProvider;
+    private readonly List<IStatusPublisher> _publishers = [];
+    private readonly Lock _gate = new();
+    private long _served;
+    private long _failed;
+    private long _rejected;
+    private int _inFlight;
+
+    public WorkerState(TimeProvider timeProvider, IOptions<WorkerOptions> worker)
+    {
+        _timeProvider = timeProvider;
+        Current = new WorkerStatus
+        {
+            Status = WorkerStates.Starting,
+            ThingName = worker.Value.EffectiveThingName,
+            Version = DescribeService.WorkerVersion,
+            Timestamp = timeProvider.GetUtcNow(),
+        };
+    }
+
+    public WorkerStatus Current { get; private set; }
+
+    public RuntimeCounters Counters => new()
+    {
+        Served = Interlocked.Read(ref _served),
+        Failed = Interlocked.Read(ref _failed),
+        Rejected = Interlocked.Read(ref _rejected),
+        InFlight = Volatile.Read(ref _inFlight),
+    };
+
+    public void AddPublisher(IStatusPublisher publisher)
+    {
+        lock (_gate)
+        {
+            _publishers.Add(publisher);
+        }
+    }
+
+    /// <summary>Records a new status and waits until every publisher has sent it (failures are theirs to log).</summary>
+    public async Task ReportAsync(WorkerStatus status, CancellationToken cancellationToken = default)
+    {
+        IStatusPublisher[] publishers;
+        lock (_gate)
+        {
+            Current = status with { ThingName = status.ThingName ?? Current.ThingName, Version = status.Version ?? Current.Version, Timestamp = _timeProvider.GetUtcNow() };
+            publishers = [.. _publishers];
+        }
+
+        foreach (var publisher in publishers)
+        {
+            await publisher.PublishStatusAsync(Current, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void RequestStarted() => Interlocked.Increment(ref _inFlight);
+
+    public void RequestFinished(bool succeeded)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Interlocked.Increment(ref succeeded ? ref _served : ref _failed);
+    }
+
+    public void RequestRejected() => Interlocked.Increment(ref _rejected);
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeInference.Worker;
+
+/// <summary>Worker logging: hosting 3000–3099, MQTT head 3100–3199, requests 3200–3299.</summary>
+internal static partial class WorkerLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "RUNNING: model {Model} on {Provider} (requested {Requested}; fallback: {Fallback})")]
+    public static partial void Running(ILogger logger, string model, string provider, string requested, string fallback);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Critical, Message = "The model package {Path} could not be loaded: {Reason}")]
+    public static partial void ModelLoadFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
+    public static partial void EmbeddedBrokerStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} as {ClientId}")]
+    public static partial void MqttConnected(ILogger logger, string host, int port, string clientId);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} not reachable (attempt {Attempt}), retrying in {DelaySeconds:F1} s: {Reason}")]
+    public static partial void MqttConnectFailed(ILogger logger, string host, int port, int attempt, double delaySeconds, string reason);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Serving requests on {RequestFilter} and describe on {DescribeTopic}")]
+    public static partial void MqttSubscribed(ILogger logger, string requestFilter, string describeTopic);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "MQTT {Operation} failed")]
+    public static partial void MqttOperationFailed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Status {Status} published on {Topic}")]
+    public static partial void StatusPublished(ILogger logger, string status, string topic);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Request {RequestId} refused: {Code}: {Reason}")]
+    public static partial void RequestRefused(ILogger logger, string requestId, string code, string reason);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "Request {RequestId} failed")]
+    public static partial void RequestFailed(ILogger logger, string requestId, Exception exception);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "A request handler crashed; the worker keeps serving")]
+    public static partial void RequestCrashed(ILogger logger, Exception exception);
+}
