@@ -5,6 +5,8 @@ namespace EdgeInference.Onnx.Imaging;
 /// <summary>Size and format of an encoded image, read from its header without decoding pixels.</summary>
 public readonly record struct ImageHeader(string Format, int Width, int Height)
 {
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
     public long Pixels => (long)Width * Height;
 
     /// <summary>
@@ -14,7 +16,7 @@ public readonly record struct ImageHeader(string Format, int Width, int Height)
     public static bool TryRead(ReadOnlySpan<byte> data, out ImageHeader header)
     {
         header = default;
-        if (data.StartsWith("\x89PNG\r\n\x1a\n"u8))
+        if (data.StartsWith(PngSignature))
         {
             Require(data, 24, "PNG");
             if (!data.Slice(12, 4).SequenceEqual("IHDR"u8))

@@ -1,0 +1,25 @@
+namespace EdgeInference.Cli.Bench;
+
+/// <summary>Latency percentiles and throughput of one measured phase.</summary>
+internal sealed record LatencyStats(int Count, double Seconds, double P50Ms, double P99Ms, double MeanMs)
+{
+    public double Throughput => Seconds > 0 ? Count / Seconds : 0;
+
+    public static LatencyStats From(IReadOnlyCollection<double> latenciesMs, double seconds)
+    {
+        if (latenciesMs.Count == 0)
+        {
+            return new LatencyStats(0, seconds, double.NaN, double.NaN, double.NaN);
+        }
+
+        var sorted = latenciesMs.Order().ToArray();
+        return new LatencyStats(sorted.Length, seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted.Average());
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(double[] sorted, double quantile)
+    {
+        var rank = (int)Math.Ceiling(quantile * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+}

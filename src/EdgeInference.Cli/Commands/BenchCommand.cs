@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeInference.Cli.Bench;
+using EdgeInference.Cli.Client;
+using EdgeInference.Onnx.Imaging;
+
+namespace EdgeInference.Cli.Commands;
+
+/// <summary>
+/// <c>edge-inference bench</c>, after Triton's perf_analyzer: end-to-end throughput and latency through the broker,
+/// measured side by side with bare session.Run and JPEG→tensor on the same model and thread settings, with ratios.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var image = new Option<FileInfo?>("--image") { Description = "Image to send; default: a synthetic photo-like 1280×960 JPEG (q90)." };
+        var clients = new Option<int>("--clients") { Description = "Concurrent closed-loop clients for the loaded phase.", DefaultValueFactory = _ => 4 };
+        var seconds = new Option<double>("--seconds") { Description = "Length of each measured phase.", DefaultValueFactory = _ => 10 };
+        var maxRequests = new Option<int>("--max-requests") { Description = "Cap on requests (or runs) per phase.", DefaultValueFactory = _ => 100_000 };
+        var spawn = new Option<bool>("--spawn-worker") { Description = "Start a worker on the embedded broker at a free port (measures cold start and RSS)." };
+        var workerPath = new Option<string?>("--worker") { Description = "Worker executable for --spawn-worker (default: the repository's Release build)." };
+        var model = new Option<string?>("--model") { Description = "Model package for --spawn-worker and the raw baseline (default: the worker's own, from describe)." };
+        var threads = new Option<int?>("--intra-op-threads") { Description = "Model:IntraOpThreads for --spawn-worker." };
+        var workerArgs = new Option<string[]>("--worker-arg") { Description = "Extra --Key=value for the spawned worker (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
+        var command = new Command("bench", "Benchmark a worker end to end against raw ONNX Runtime on the same model.") { image, clients, seconds, maxRequests, spawn, workerPath, model, threads, workerArgs, json };
+        var connectionOptions = ClientCommands.AddConnectionOptions(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var connection = connectionOptions.Read(parse);
+            var timeout = connectionOptions.Timeout(parse);
+            var duration = TimeSpan.FromSeconds(parse.GetValue(seconds));
+            var cap = parse.GetValue(maxRequests);
+            var jpeg = parse.GetValue(image) is { } file ? await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false) : SyntheticImage.PhotoLikeJpeg();
+            var report = new JsonObject();
+
+            SpawnedWorker? spawned = null;
+            try
+            {
+                if (parse.GetValue(spawn))
+                {
+                    var arguments = new List<string>(parse.GetValue(workerArgs) ?? []);
+                    if (parse.GetValue(model) is { } modelPath)
+                    {
+                        arguments.Add($"--Model:Path={Path.GetFullPath(modelPath)}");
+                    }
+
+                    if (parse.GetValue(threads) is { } threadCount)
+                    {
+                        arguments.Add($"--Model:IntraOpThreads={threadCount}");
+                    }
+
+                    var executable = parse.GetValue(workerPath) ?? FindWorker();
+                    spawned = await SpawnedWorker.StartAsync(executable, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+                    connection = connection with { Host = "127.0.0.1", Port = spawned.Port, ThingName = "local" };
+                    report["ColdStartMs"] = Round(spawned.ColdStart.TotalMilliseconds);
+                }
+
+                JsonNode describe;
+                await using (var client = await WorkerClient.ConnectAsync(connection, timeout, cancellationToken).ConfigureAwait(false))
+                {
+                    describe = JsonNode.Parse(await client.RequestAsync(connection.DescribeTopic, "{}"u8.ToArray(), timeout, cancellationToken).ConfigureAwait(false))!;
+                }
+
+                var runtime = describe["Runtime"]!;
+                var packagePath = parse.GetValue(model) ?? runtime["Model"]?["PackagePath"]?.GetValue<string>()
+                    ?? throw new WorkerClientException("The worker's describe reply names no model package; pass --model.");
+                var intraOp = runtime["IntraOpThreads"]?.GetValue<int>() ?? 0;
+                report["Model"] = runtime["Model"]?["Name"]?.GetValue<string>();
+                report["ExecutionProvider"] = runtime["ExecutionProvider"]?.GetValue<string>();
+                report["IntraOpThreads"] = intraOp;
+                report["ImageBytes"] = jpeg.Length;
+                report["Clients"] = parse.GetValue(clients);
+
+                var (decode, raw) = RawModelBenchmark.Measure(packagePath, intraOp, jpeg, duration, cap);
+                report["JpegToTensor"] = Stats(decode);
+                report["RawSessionRun"] = Stats(raw);
+
+                var unloaded = await EndToEndBenchmark.MeasureAsync(connection, 1, jpeg, duration, cap, timeout, cancellationToken).ConfigureAwait(false);
+                report["EndToEndUnloaded"] = Stats(unloaded.Stats, unloaded.Errors);
+                var loaded = await EndToEndBenchmark.MeasureAsync(connection, parse.GetValue(clients), jpeg, duration, cap, timeout, cancellationToken).ConfigureAwait(false);
+                report["EndToEndLoaded"] = Stats(loaded.Stats, loaded.Errors);
+                if ((unloaded.FirstError ?? loaded.FirstError) is { } firstError)
+                {
+                    report["FirstError"] = firstError;
+                }
+
+                var ratios = new JsonObject
+                {
+                    ["ThroughputEndToEndOverRaw"] = Round(loaded.Stats.Throughput / raw.Throughput, 3),
+                    ["UnloadedP50OverheadMs"] = Round(unloaded.Stats.P50Ms - (decode.P50Ms + raw.P50Ms)),
+                };
+                report["Ratios"] = ratios;
+                if (spawned is not null)
+                {
+                    var (peak, current) = spawned.Memory();
+                    report["WorkerPeakRssMB"] = Round(peak / 1048576.0, 1);
+                    report["WorkerRssMB"] = Round(current / 1048576.0, 1);
+                }
+
+                await output.WriteLineAsync(parse.GetValue(json) ? report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) : BenchReport.Format(report)).ConfigureAwait(false);
+                return 0;
+            }
+            catch (WorkerClientException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"edge-inference: {ex.Message}").ConfigureAwait(false);
+                return ClientCommands.ExitUnreachable;
+            }
+            finally
+            {
+                if (spawned is not null)
+                {
+                    await spawned.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        });
+        return command;
+    }
+
+    private static JsonObject Stats(LatencyStats stats, int? errors = null)
+    {
+        var node = new JsonObject
+        {
+            ["Count"] = stats.Count,
+            ["Seconds"] = Round(stats.Seconds, 2),
+            ["Throughput"] = Round(stats.Throughput, 1),
+            ["P50Ms"] = Round(stats.P50Ms, 2),
+            ["P99Ms"] = Round(stats.P99Ms, 2),
+            ["MeanMs"] = Round(stats.MeanMs, 2),
+        };
+        if (errors is not null)
+        {
+            node["Errors"] = errors;
+        }
+
+        return node;
+    }
+
+    private static double Round(double value, int digits = 1) => double.IsFinite(value) ? Math.Round(value, digits) : -1;
+
+    /// <summary>The repository's Release build of the worker, found above the current folder.</summary>
+    private static string FindWorker()
+    {
+        var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "EdgeInference.Worker", "bin", "Release", "net10.0", rid, "EdgeInference.Worker");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new WorkerClientException($"No worker build found (looked for src/EdgeInference.Worker/bin/Release/net10.0/{rid}/EdgeInference.Worker above {Environment.CurrentDirectory}); build it with 'dotnet build src/EdgeInference.Worker -c Release' or pass --worker.");
+    }
+}
+
+/// <summary>The human-readable bench report: figures, ratios and the targets they are held to.</summary>
+internal static class BenchReport
+{
+    public static string Format(JsonObject r)
+    {
+        static double D(JsonNode? node) => node?.GetValue<double>() ?? double.NaN;
+        var lines = new List<string>
+        {
+            $"model {r["Model"]}  provider {r["ExecutionProvider"]}  intra-op threads {r["IntraOpThreads"]}  image {r["ImageBytes"]:N0} B  clients {r["Clients"]}",
+            string.Empty,
+            $"{"phase",-34}{"count",8}{"req/s",10}{"p50 ms",10}{"p99 ms",10}",
+        };
+        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ("raw session.Run", "RawSessionRun"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded") })
+        {
+            var s = r[key]!;
+            lines.Add($"{name,-34}{s["Count"],8}{D(s["Throughput"]),10:F1}{D(s["P50Ms"]),10:F2}{D(s["P99Ms"]),10:F2}");
+        }
+
+        var ratio = D(r["Ratios"]!["ThroughputEndToEndOverRaw"]);
+        var overhead = D(r["Ratios"]!["UnloadedP50OverheadMs"]);
+        lines.Add(string.Empty);
+        lines.Add(Check("e2e throughput / raw throughput", ratio, "≥ 0.85", ratio >= 0.85, "F3"));
+        lines.Add(Check("JPEG→tensor p50 (ms)", D(r["JpegToTensor"]!["P50Ms"]), "≤ 2.0", D(r["JpegToTensor"]!["P50Ms"]) <= 2.0));
+        lines.Add(Check("unloaded p50 − (decode + run) p50 (ms)", overhead, "≤ 1.5", overhead <= 1.5));
+        if (r["ColdStartMs"] is { } cold)
+        {
+            lines.Add(Check("cold start to RUNNING (ms)", D(cold), "≤ 1500", D(cold) <= 1500, "F0"));
+        }
+
+        if (r["WorkerPeakRssMB"] is { } rss)
+        {
+            lines.Add(Check("worker peak RSS (MB)", D(rss), "≤ 300", D(rss) <= 300, "F1"));
+        }
+
+        if (r["FirstError"] is { } error)
+        {
+            lines.Add($"first error reply: {error}");
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Check(string name, double value, string target, bool met, string format = "F2") =>
+        $"{name,-42}{value.ToString(format, CultureInfo.InvariantCulture),10}   target {target,-8} {(met ? "met" : "MISSED")}";
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using EdgeInference.Greengrass.Ipc.Model;
+
+namespace EdgeInference.Greengrass.Ipc;
+
+public sealed partial class GreengrassIpcClient
+{
+    /// <summary>Publishes raw bytes to a local pub/sub topic (PublishToTopic, binaryMessage).</summary>
+    public Task PublishToTopicAsync(string topic, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
+        InvokeAsync(
+            IpcOperations.PublishToTopic,
+            new PublishToTopicRequest { Topic = topic, PublishMessage = new PublishMessage { BinaryMessage = new BinaryMessage { Message = message.ToArray() } } },
+            cancellationToken);
+
+    /// <summary>Publishes a JSON object to a local pub/sub topic (PublishToTopic, jsonMessage).</summary>
+    public Task PublishToTopicAsync(string topic, JsonObject message, CancellationToken cancellationToken = default) =>
+        InvokeAsync(
+            IpcOperations.PublishToTopic,
+            new PublishToTopicRequest { Topic = topic, PublishMessage = new PublishMessage { JsonMessage = new JsonMessage { Message = message } } },
+            cancellationToken);
+
+    /// <summary>Subscribes to a local pub/sub topic; each event holds a binary or a JSON message.</summary>
+    public Task<IpcSubscription<SubscriptionResponseMessage>> SubscribeToTopicAsync(
+        string topic, ReceiveMode? receiveMode = null, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(IpcOperations.SubscribeToTopic, new SubscribeToTopicRequest { Topic = topic, ReceiveMode = receiveMode }, cancellationToken);
+
+    /// <summary>Publishes to AWS IoT Core through the nucleus's MQTT connection (MQTT 5 fields optional).</summary>
+    public Task PublishToIoTCoreAsync(PublishToIoTCoreRequest request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(IpcOperations.PublishToIoTCore, request, cancellationToken);
+
+    /// <summary>Subscribes to an AWS IoT Core topic filter through the nucleus.</summary>
+    public Task<IpcSubscription<IoTCoreMessage>> SubscribeToIoTCoreAsync(
+        string topicName, QualityOfService qos = QualityOfService.AtLeastOnce, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(IpcOperations.SubscribeToIoTCore, new SubscribeToIoTCoreRequest { TopicName = topicName, Qos = qos }, cancellationToken);
+
+    /// <summary>Reads component configuration (the caller's, unless <paramref name="componentName"/> is given).</summary>
+    /// <exception cref="ResourceNotFoundErrorException">The key path does not exist.</exception>
+    public Task<GetConfigurationResponse> GetConfigurationAsync(
+        IReadOnlyList<string>? keyPath = null, string? componentName = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(IpcOperations.GetConfiguration, new GetConfigurationRequest { KeyPath = keyPath, ComponentName = componentName }, cancellationToken);
+
+    /// <summary>Subscribes to configuration changes; each event names the changed key path (then call <see cref="GetConfigurationAsync"/>).</summary>
+    public Task<IpcSubscription<ConfigurationUpdateEvents>> SubscribeToConfigurationUpdateAsync(
+        IReadOnlyList<string>? keyPath = null, string? componentName = null, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(
+            IpcOperations.SubscribeToConfigurationUpdate,
+            new SubscribeToConfigurationUpdateRequest { KeyPath = keyPath, ComponentName = componentName },
+            cancellationToken);
+
+    /// <summary>Reports this component's state (RUNNING or ERRORED) to the nucleus.</summary>
+    public Task UpdateStateAsync(ReportedLifecycleState state, CancellationToken cancellationToken = default) =>
+        InvokeAsync(IpcOperations.UpdateState, new UpdateStateRequest { State = state }, cancellationToken);
+}

@@ -1,0 +1,78 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace EdgeInference.Greengrass.Ipc.Transport;
+
+/// <summary>
+/// Connects to the nucleus's Unix domain stream socket. The path is used as given: a relative path (Greengrass uses
+/// <c>../../ipc.socket</c> when the absolute one is 108 bytes or longer) resolves against the process's working directory.
+/// </summary>
+public sealed class UnixSocketChannelFactory : IIpcChannelFactory
+{
+    private readonly string _socketPath;
+
+    /// <summary>Creates a factory for <paramref name="socketPath"/>.</summary>
+    public UnixSocketChannelFactory(string socketPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        _socketPath = socketPath;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IIpcChannel> ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socketPath), cancellationToken).ConfigureAwait(false);
+            return new UnixSocketChannel(socket);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw IpcErrorFactory.CannotConnect(_socketPath, ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class UnixSocketChannel : IIpcChannel
+    {
+        private readonly Socket _socket;
+        private readonly NetworkStream _stream;
+
+        public UnixSocketChannel(Socket socket)
+        {
+            _socket = socket;
+            _stream = new NetworkStream(socket, ownsSocket: true);
+            Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+            Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        }
+
+        public PipeReader Input { get; }
+
+        public PipeWriter Output { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Already disconnected.
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+
+            await Input.CompleteAsync().ConfigureAwait(false);
+            await Output.CompleteAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.IO.Compression;
+using EdgeInference.Cli.Component;
+using Xunit;
+
+namespace EdgeInference.Cli.Tests.Component;
+
+public sealed class ArtifactZipperTests
+{
+    [Fact]
+    public void Zip_PublishFolder_OneTopFolderNamedAfterRidWithExecutableWorker()
+    {
+        using var project = new ComponentTestProject();
+        var output = Path.Combine(project.Root, "out");
+
+        var zip = ArtifactZipper.Zip(Path.Combine(project.PublishDirectory, "linux-x64"), "linux-x64", output);
+
+        Assert.Equal(Path.Combine(output, "edge-inference-worker-linux-x64.zip"), zip);
+        using var archive = ZipFile.OpenRead(zip);
+        Assert.All(archive.Entries, e => Assert.StartsWith("edge-inference-worker-linux-x64/", e.FullName, StringComparison.Ordinal));
+        Assert.Equal(
+            ["edge-inference-worker-linux-x64/", "edge-inference-worker-linux-x64/runtimes/", "edge-inference-worker-linux-x64/EdgeInference.Worker", "edge-inference-worker-linux-x64/EdgeInference.Worker.dll", "edge-inference-worker-linux-x64/runtimes/native.so"],
+            archive.Entries.Select(e => e.FullName));
+        var worker = archive.GetEntry("edge-inference-worker-linux-x64/EdgeInference.Worker")!;
+        Assert.Equal(0b111_101_101 | 0x8000, (worker.ExternalAttributes >> 16) & 0xFFFF);
+        using var reader = new StreamReader(archive.GetEntry("edge-inference-worker-linux-x64/runtimes/native.so")!.Open());
+        Assert.Equal("linux-x64", reader.ReadToEnd());
+    }
+
+    [Fact]
+    public void Zip_SameInputTwice_ByteIdenticalArchives()
+    {
+        using var project = new ComponentTestProject();
+        var source = Path.Combine(project.PublishDirectory, "linux-arm64");
+
+        var first = File.ReadAllBytes(ArtifactZipper.Zip(source, "linux-arm64", Path.Combine(project.Root, "a")));
+        var second = File.ReadAllBytes(ArtifactZipper.Zip(source, "linux-arm64", Path.Combine(project.Root, "b")));
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Zip_FolderWithoutWorkerBinary_ThrowsNamingIt()
+    {
+        using var project = new ComponentTestProject();
+        var empty = Directory.CreateDirectory(Path.Combine(project.Root, "empty")).FullName;
+
+        var error = Assert.Throws<ComponentBuildException>(() => ArtifactZipper.Zip(empty, "linux-x64", project.Root));
+
+        Assert.Contains("holds no EdgeInference.Worker", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,117 @@
+using EdgeInference.Onnx.Sessions;
+using EdgeInference.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.ML.OnnxRuntime;
+using Xunit;
+
+namespace EdgeInference.Onnx.Tests.Sessions;
+
+/// <summary>Accelerator choice on a machine without CUDA (skipped where the CUDA provider is present).</summary>
+public sealed class SessionFactoryTests
+{
+    private static readonly byte[] Model = File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "model.onnx"));
+
+    [Fact]
+    public void Create_Cpu_UsesCpuWithoutTryingCudaOrFallingBack()
+    {
+        var logger = new FakeLogger();
+
+        var (session, provider) = SessionFactory.Create(Model, Options(Accelerator.Cpu), logger);
+        using (session)
+        {
+            Assert.Equal(ExecutionProviders.Cpu, provider.Active);
+            Assert.Equal("cpu", provider.RequestedAccelerator);
+            Assert.Null(provider.FallbackReason);
+            Assert.Contains(ExecutionProviders.Cpu, provider.Available);
+            Assert.Equal(OrtEnv.Instance().GetAvailableProviders(), provider.Available);
+            Assert.Equal(0, logger.Collector.Count);
+            Assert.Equal("image", Assert.Single(session.InputMetadata).Key);
+        }
+    }
+
+    [Fact]
+    public void Create_AutoWithoutCuda_FallsBackToCpuNamingCudaAndLogsAWarning()
+    {
+        SkipIfCudaPresent();
+        var logger = new FakeLogger();
+
+        var (session, provider) = SessionFactory.Create(Model, Options(Accelerator.Auto), logger);
+        using (session)
+        {
+            Assert.Equal(ExecutionProviders.Cpu, provider.Active);
+            Assert.Equal("auto", provider.RequestedAccelerator);
+            Assert.NotNull(provider.FallbackReason);
+            Assert.Contains("CUDA", provider.FallbackReason, StringComparison.Ordinal);
+            Assert.Contains(ExecutionProviders.Cpu, provider.FallbackReason, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', provider.FallbackReason);
+            var warning = Assert.Single(logger.Collector.GetSnapshot());
+            Assert.Equal(LogLevel.Warning, warning.Level);
+            Assert.Equal(2002, warning.Id.Id);
+            Assert.Contains(provider.FallbackReason, warning.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Create_AutoWithTensorRtWithoutGpu_StillFallsBackToCpu()
+    {
+        SkipIfCudaPresent();
+
+        var (session, provider) = SessionFactory.Create(Model, Options(Accelerator.Auto) with { UseTensorRt = true }, new FakeLogger());
+        using (session)
+        {
+            Assert.Equal(ExecutionProviders.Cpu, provider.Active);
+            Assert.NotNull(provider.FallbackReason);
+        }
+    }
+
+    [Fact]
+    public void Create_AutoFallback_SessionRunsTheModel()
+    {
+        SkipIfCudaPresent();
+        var (session, _) = SessionFactory.Create(Model, Options(Accelerator.Auto), new FakeLogger());
+        using (session)
+        {
+            var pixels = new float[3 * 32 * 32];
+            Array.Fill(pixels, 1f, 2 * 32 * 32, 32 * 32); // blue plane full
+            using var input = OrtValue.CreateTensorValueFromMemory(pixels, [1, 3, 32, 32]);
+            using var outputs = session.Run(new RunOptions(), ["image"], [input], ["probabilities"]);
+
+            var probabilities = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+            Assert.Equal(2, Array.IndexOf(probabilities, probabilities.Max()));
+        }
+    }
+
+    [Fact]
+    public void Create_GpuWithoutCuda_ThrowsAcceleratorUnavailableNamingCuda()
+    {
+        SkipIfCudaPresent();
+        var logger = new FakeLogger();
+
+        var error = Assert.Throws<AcceleratorUnavailableException>(() => SessionFactory.Create(Model, Options(Accelerator.Gpu), logger));
+
+        Assert.Contains("CUDA", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'gpu'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("auto or cpu", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.InnerException);
+        Assert.Equal(0, logger.Collector.Count);
+    }
+
+    [Fact]
+    public void Create_CpuWithCorruptModel_ThrowsOnnxRuntimeException()
+    {
+        var corrupt = Model[..(Model.Length / 2)];
+
+        Assert.Throws<OnnxRuntimeException>(() => SessionFactory.Create(corrupt, Options(Accelerator.Cpu), new FakeLogger()));
+    }
+
+    internal static OnnxEngineOptions Options(Accelerator accelerator) => new() { PackagePath = TestModels.ColorClassifier, Accelerator = accelerator, IntraOpThreads = 1 };
+
+    private static void SkipIfCudaPresent()
+    {
+        if (OrtEnv.Instance().GetAvailableProviders().Contains(ExecutionProviders.Cuda))
+        {
+            Assert.Skip("CUDAExecutionProvider is present; the GPU tests cover this machine.");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using EdgeInference.Testing;
+using EdgeInference.Worker.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeInference.Worker.Tests.Fixtures;
+
+/// <summary>The worker's real host, in this process, configured from a dictionary.</summary>
+internal sealed class InProcessWorker : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private bool _stopped;
+
+    private InProcessWorker(IHost host, int port)
+    {
+        _host = host;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Starts on the embedded broker (free port) unless <c>Mqtt:Host</c>/<c>Mqtt:Port</c> are given.</summary>
+    public static async Task<InProcessWorker> StartAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default)
+    {
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Model:Path"] = TestModels.ColorClassifier,
+            ["Model:Accelerator"] = "cpu",
+            ["Model:IntraOpThreads"] = "1",
+            ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ThingName"] = "test",
+        };
+        foreach (var (key, value) in settings)
+        {
+            configuration[key] = value;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddEdgeInferenceWorker(builder.Configuration);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new InProcessWorker(host, int.Parse(configuration["Mqtt:Port"]!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _host.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text;
+using EdgeInference.Testing;
+
+namespace EdgeInference.Worker.Tests.Fixtures;
+
+/// <summary>The built worker run as a separate process with command-line configuration, as users run it.</summary>
+internal sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The worker's own build output (same configuration as this test assembly).</summary>
+    public static string WorkerDirectory
+    {
+        get
+        {
+            var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var rid = testDir.Name;
+            var framework = testDir.Parent!.Name;
+            var configuration = testDir.Parent.Parent!.Name;
+            return Path.Combine(RepoPaths.Root, "src", "EdgeInference.Worker", "bin", configuration, framework, rid);
+        }
+    }
+
+    public static WorkerProcess Start(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = WorkerDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(WorkerDirectory, "EdgeInference.Worker.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Remove("AWS_IOT_THING_NAME");
+        info.Environment.Remove("SVCUID");
+        return new WorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("The worker did not start."));
+    }
+
+    /// <summary>Sends SIGTERM, as Greengrass and systemd stop a process.</summary>
+    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancellation.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EdgeInference.Testing;
+using EdgeInference.Worker.Tests.Fixtures;
+using Xunit;
+
+namespace EdgeInference.Worker.Tests.Heads;
+
+/// <summary>The worker against a real mosquitto broker, with MQTTnet and the mosquitto command-line clients as peers.</summary>
+public sealed class MosquittoTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static Dictionary<string, string?> External(MosquittoBroker broker, string thing = "test") => new()
+    {
+        ["Mqtt:Host"] = "127.0.0.1",
+        ["Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["ThingName"] = thing,
+    };
+
+    [Fact]
+    public async Task Request_ThroughMosquitto_RepliesOnResponseTopicWithCorrelation()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Token);
+        await using var worker = await InProcessWorker.StartAsync(External(broker), Token);
+        await using var client = await TestMqttClient.ConnectAsync(broker.Port, cancellationToken: Token);
+
+        var reply = await client.RequestAsync("edge-inference/test/infer", TestImages.Solid(64, 64, (250, 10, 10), ".jpg"), Token);
+
+        Assert.Equal("red", reply.GetProperty("Classifications")[0].GetProperty("Label").GetString());
+    }
+
+    [Fact]
+    public async Task MosquittoClients_Mqtt311RawImage_ResultOnResultTopic_AndV5ResponseTopicHonoured()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Token);
+        await using var worker = await InProcessWorker.StartAsync(External(broker), Token);
+        var image = Path.Combine(Directory.CreateTempSubdirectory().FullName, "blue.png");
+        await File.WriteAllBytesAsync(image, TestImages.Solid(30, 30, (0, 0, 255)), Token);
+
+        var result = await RunAsync("mosquitto_sub", $"-p {broker.Port} -h 127.0.0.1 -V mqttv311 -t edge-inference/test/result -C 1 -W 15", afterStart: async () =>
+            await RunAsync("mosquitto_pub", $"-p {broker.Port} -h 127.0.0.1 -V mqttv311 -t edge-inference/test/infer -f {image}"));
+        var v5 = await RunAsync("mosquitto_sub", $"-p {broker.Port} -h 127.0.0.1 -V mqttv5 -t my/replies -C 1 -W 15 -F %D|%p", afterStart: async () =>
+            await RunAsync("mosquitto_pub", $"-p {broker.Port} -h 127.0.0.1 -V mqttv5 -t edge-inference/test/infer -f {image} -D publish response-topic my/replies -D publish correlation-data abc123"));
+
+        Assert.Equal("blue", JsonDocument.Parse(result).RootElement.GetProperty("Classifications")[0].GetProperty("Label").GetString());
+        var separator = v5.IndexOf('|', StringComparison.Ordinal);
+        Assert.Equal("abc123", v5[..separator]);
+        Assert.Equal("blue", JsonDocument.Parse(v5[(separator + 1)..]).RootElement.GetProperty("Classifications")[0].GetProperty("Label").GetString());
+    }
+
+    [Fact]
+    public async Task SharedGroup_TwoWorkers_SplitTheRequests()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Token);
+        var settings = External(broker);
+        settings["Mqtt:SharedGroup"] = "line1";
+        settings["Mqtt:ClientId"] = "worker-a";
+        await using var first = await InProcessWorker.StartAsync(settings, Token);
+        settings["Mqtt:ClientId"] = "worker-b";
+        await using var second = await InProcessWorker.StartAsync(settings, Token);
+        await using var client = await TestMqttClient.ConnectAsync(broker.Port, cancellationToken: Token);
+        var image = TestImages.Solid(8, 8, (0, 255, 0));
+
+        for (var i = 0; i < 10; i++)
+        {
+            var reply = await client.RequestAsync("edge-inference/test/infer", image, Token);
+            Assert.Equal("green", reply.GetProperty("Classifications")[0].GetProperty("Label").GetString());
+        }
+
+        static long Served(InProcessWorker w) => ((EdgeInference.Worker.Status.WorkerState)w.Services.GetService(typeof(EdgeInference.Worker.Status.WorkerState))!).Counters.Served;
+        Assert.Equal(10, Served(first) + Served(second));
+        Assert.True(Served(first) > 0 && Served(second) > 0, $"split {Served(first)}/{Served(second)}");
+    }
+
+    private static async Task<string> RunAsync(string file, string arguments, Func<Task>? afterStart = null)
+    {
+        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        if (afterStart is not null)
+        {
+            await Task.Delay(300, Token);
+            await afterStart();
+        }
+
+        var output = process.StandardOutput.ReadToEndAsync(Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"{file} {arguments} exited {process.ExitCode}: {await process.StandardError.ReadToEndAsync(Token)}");
+        return (await output).Trim();
+    }
+}
