@@ -29,4 +29,4 @@ echo "==> building"
 dotnet build GreengrassComponent.sln -c Release -nologo -v:q
 
 echo "==> testing"
-dotnet test GreengrassComponent.sln -c Release --no-build -nologo -v:q "$@"
+dotnet test GreengrassComponent.sln -c Release --no-build -nologo "$@"

@@ -9,6 +9,7 @@ namespace EdgeInference.Core.Json;
 /// <summary>Source-generated JSON for every contract type: PascalCase names, nulls omitted.</summary>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true,
     PropertyNameCaseInsensitive = true,
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true,

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EdgeInference.Core.Json;
 using EdgeInference.Core.Packaging;
 
 namespace EdgeInference.Core.Manifest;
@@ -50,7 +51,7 @@ public sealed record ModelManifest
     public ModelPackagingDescription? ModelPackagingDescription { get; init; }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<ModelTask>))]
+[JsonConverter(typeof(StrictEnumConverter<ModelTask>))]
 public enum ModelTask
 {
     [JsonStringEnumMemberName("classification")] Classification,
@@ -98,21 +99,21 @@ public sealed record ModelOutputSpec
     public string? ElementType { get; init; }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<TensorLayout>))]
+[JsonConverter(typeof(StrictEnumConverter<TensorLayout>))]
 public enum TensorLayout
 {
     NCHW,
     NHWC,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<ColorOrder>))]
+[JsonConverter(typeof(StrictEnumConverter<ColorOrder>))]
 public enum ColorOrder
 {
     RGB,
     BGR,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<ResizeMode>))]
+[JsonConverter(typeof(StrictEnumConverter<ResizeMode>))]
 public enum ResizeMode
 {
     /// <summary>Scale both axes to the input size (aspect ratio not kept).</summary>
@@ -123,7 +124,7 @@ public enum ResizeMode
     [JsonStringEnumMemberName("letterbox")] Letterbox,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<OutputRole>))]
+[JsonConverter(typeof(StrictEnumConverter<OutputRole>))]
 public enum OutputRole
 {
     /// <summary>Class scores [1, C] (probabilities, or logits with ApplySoftmax).</summary>

@@ -80,7 +80,7 @@ public sealed record GreengrassOutputDetails
     public string? ComponentVersion { get; init; }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<ModelPackagingJobStatus>))]
+[JsonConverter(typeof(StrictEnumConverter<ModelPackagingJobStatus>))]
 public enum ModelPackagingJobStatus
 {
     CREATED,

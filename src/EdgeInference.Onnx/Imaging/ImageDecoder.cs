@@ -17,10 +17,13 @@ public sealed class ImageDecoder
 
     static ImageDecoder()
     {
-        // OpenCV's own ceiling, for formats whose headers we do not read (TIFF, PNM, ...).
-        if (Environment.GetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS") is null)
+        // OpenCV's own ceiling, for formats whose headers we do not read (TIFF, PNM, ...). OpenCV reads the native
+        // environment (getenv) once, so it must be set with libc's setenv before the first decode.
+        if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS") is null)
         {
-            Environment.SetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS", (1L << 28).ToString(CultureInfo.InvariantCulture));
+            var value = (1L << 28).ToString(CultureInfo.InvariantCulture);
+            NativeEnvironment.SetEnv("OPENCV_IO_MAX_IMAGE_PIXELS", value, 0);
+            Environment.SetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS", value);
         }
     }
 
@@ -110,4 +113,10 @@ public sealed class ImageDecoder
 
         return ImreadModes.Color;
     }
+}
+
+internal static partial class NativeEnvironment
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    internal static partial int SetEnv(string name, string value, int overwrite);
 }

@@ -82,17 +82,19 @@ public static class ManifestValidator
             errors.Add($"Output '{output.Name}' ElementType '{output.ElementType}' is not supported (float32 only).");
         }
 
-        switch (manifest.Task)
+        if (manifest.Task == ModelTask.Classification && manifest.Labels is not { Count: > 0 })
         {
-            case ModelTask.Classification when manifest.Labels is not { Count: > 0 }:
-                errors.Add("A classification model needs Labels.");
-                break;
-            case ModelTask.Classification when manifest.TopK is <= 0:
-                errors.Add($"TopK must be positive (got {manifest.TopK}).");
-                break;
-            case ModelTask.Anomaly when manifest.AnomalyThreshold is null:
-                errors.Add("An anomaly model needs AnomalyThreshold.");
-                break;
+            errors.Add("A classification model needs Labels.");
+        }
+
+        if (manifest.TopK is <= 0)
+        {
+            errors.Add($"TopK must be positive (got {manifest.TopK}).");
+        }
+
+        if (manifest.Task == ModelTask.Anomaly && manifest.AnomalyThreshold is null)
+        {
+            errors.Add("An anomaly model needs AnomalyThreshold.");
         }
 
         return errors;
@@ -138,9 +140,12 @@ public static class ManifestValidator
             }
         }
 
-        foreach (var extra in inputs.Keys.Where(k => k != input.Name))
+        if (inputMeta is not null)
         {
-            errors.Add($"The model has a second input '{extra}' that the manifest does not feed.");
+            foreach (var extra in inputs.Keys.Where(k => k != input.Name))
+            {
+                errors.Add($"The model has a second input '{extra}' that the manifest does not feed.");
+            }
         }
 
         foreach (var output in manifest.Outputs)

@@ -13,7 +13,7 @@ public sealed class MqttOptions
     /// <summary>Address the embedded broker listens on (loopback unless you open it up).</summary>
     public string EmbeddedBindAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>Default: <c>edge-inference-{ThingName}</c>.</summary>
+    /// <summary>Default: <c>edge-inference-{ThingName}</c>; <c>{ThingName}</c> is replaced.</summary>
     public string? ClientId { get; set; }
 
     public string? Username { get; set; }

@@ -97,7 +97,7 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             }
         }
 
-        if (options.Password is not null && string.IsNullOrEmpty(options.Username))
+        if (!string.IsNullOrEmpty(options.Password) && string.IsNullOrEmpty(options.Username))
         {
             errors.Add("Mqtt:Password is set without Mqtt:Username.");
         }

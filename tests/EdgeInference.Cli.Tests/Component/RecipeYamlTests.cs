@@ -25,14 +25,14 @@ public sealed class RecipeYamlTests
     [Fact]
     public void Serialize_StringsThatLookTyped_QuotedSoYaml11ReadersKeepThemStrings()
     {
-        var yaml = RecipeYaml.Serialize(new JsonObject { ["v"] = "2020-01-25", ["p"] = "1883", ["yy"] = "yes", ["o"] = "on", ["e"] = "", ["n"] = 5, ["b"] = false });
+        var yaml = RecipeYaml.Serialize(new JsonObject { ["v"] = "2020-01-25", ["p"] = "1883", ["yy"] = "yes", ["o"] = "on", ["e"] = "", ["num"] = 5, ["b"] = false });
 
         Assert.Contains("v: \"2020-01-25\"", yaml, StringComparison.Ordinal);
         Assert.Contains("p: \"1883\"", yaml, StringComparison.Ordinal);
         Assert.Contains("yy: \"yes\"", yaml, StringComparison.Ordinal);
         Assert.Contains("o: \"on\"", yaml, StringComparison.Ordinal);
         Assert.Contains("e: \"\"", yaml, StringComparison.Ordinal);
-        Assert.Contains("n: 5\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("num: 5\n", yaml, StringComparison.Ordinal);
         Assert.Contains("b: false\n", yaml, StringComparison.Ordinal);
     }
 

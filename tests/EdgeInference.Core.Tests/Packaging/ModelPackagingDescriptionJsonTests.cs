@@ -198,12 +198,18 @@ public sealed class ModelPackagingDescriptionJsonTests
     }
 
     [Theory]
-    [InlineData("STOPPED")]
-    [InlineData("")]
-    public void Status_UnknownString_IsRejected(string status)
+    [InlineData("\"STOPPED\"")]
+    [InlineData("\"\"")]
+    public void Status_NotOneOfTheFourStrings_IsRejected(string status)
     {
         Assert.Throws<JsonException>(() =>
-            JsonSerializer.Deserialize($$"""{"Status":"{{status}}"}""", CoreJsonContext.Default.ModelPackagingDescription));
+            JsonSerializer.Deserialize($$"""{"Status":{{status}}}""", CoreJsonContext.Default.ModelPackagingDescription));
+    }
+
+    [Fact]
+    public void Status_Number_IsRejected()
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"Status":7}""", CoreJsonContext.Default.ModelPackagingDescription));
     }
 
     [Fact]

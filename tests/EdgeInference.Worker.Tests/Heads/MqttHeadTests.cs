@@ -221,11 +221,19 @@ public sealed class MqttHeadTests
             await client.PublishAsync(RequestTopic, jpeg, cancellationToken: Token);
         }
 
-        // Stop once the broker has surely handed the requests over (the first result proves the worker has them).
-        await client.WaitAsync(m => m.Topic == ResultTopic, cancellationToken: Token).ContinueWith(_ => { }, Token);
+        // Stop once the worker has accepted all of them (requests still at the broker are not the worker's to finish).
+        var queue = (EdgeInference.Worker.Requests.RequestQueue)worker.Services.GetService(typeof(EdgeInference.Worker.Requests.RequestQueue))!;
+        var state = (EdgeInference.Worker.Status.WorkerState)worker.Services.GetService(typeof(EdgeInference.Worker.Status.WorkerState))!;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (queue.Pending + state.Counters.Served < Count && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(5, Token);
+        }
+
+        Assert.True(queue.Pending > 0, "the test needs requests still queued when it stops the worker");
         var stopping = worker.StopAsync(Token);
         var stoppingStatus = await client.WaitAsync(m => m.Topic == StatusTopic && TestMqttClient.Text(m).Contains("STOPPING", StringComparison.Ordinal), cancellationToken: Token);
-        var results = 1;
+        var results = 0;
         while (results < Count)
         {
             var reply = TestMqttClient.Json(await client.WaitAsync(m => m.Topic == ResultTopic, cancellationToken: Token));

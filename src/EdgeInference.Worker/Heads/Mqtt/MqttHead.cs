@@ -58,7 +58,7 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         _options = options.Value;
         var thingName = worker.Value.EffectiveThingName;
         _topics = topics.Value.Resolve(thingName);
-        _clientId = string.IsNullOrWhiteSpace(_options.ClientId) ? $"edge-inference-{thingName}" : _options.ClientId;
+        _clientId = (string.IsNullOrWhiteSpace(_options.ClientId) ? "edge-inference-{ThingName}" : _options.ClientId).Replace("{ThingName}", thingName, StringComparison.Ordinal);
         _host = _options.UsesEmbeddedBroker ? _options.EmbeddedBindAddress : _options.Host!;
         _enabled = transport.UsesMqtt;
         _inference = inference;

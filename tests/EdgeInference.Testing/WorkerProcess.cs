@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using EdgeInference.Testing;
 
-namespace EdgeInference.Worker.Tests.Fixtures;
+namespace EdgeInference.Testing;
 
 /// <summary>The built worker run as a separate process with command-line configuration, as users run it.</summary>
-internal sealed class WorkerProcess : IAsyncDisposable
+public sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -32,7 +31,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The worker's own build output (same configuration as this test assembly).</summary>
+    /// <summary>The worker's own build output (same configuration as this test assembly; test projects reference the worker for build order).</summary>
     public static string WorkerDirectory
     {
         get
@@ -43,6 +42,31 @@ internal sealed class WorkerProcess : IAsyncDisposable
             var configuration = testDir.Parent.Parent!.Name;
             return Path.Combine(RepoPaths.Root, "src", "EdgeInference.Worker", "bin", configuration, framework, rid);
         }
+    }
+
+    /// <summary>Starts a worker on a fresh embedded broker port and waits until its status says RUNNING.</summary>
+    public static async Task<(WorkerProcess Worker, int Port)> StartRunningAsync(string modelPath, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var port = FreePort.Next();
+        var worker = Start([$"--Mqtt:Port={port}", $"--Model:Path={modelPath}", "--Model:Accelerator=cpu", .. arguments]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await using var client = await TestMqttClient.ConnectAsync(port, cancellationToken: cancellationToken);
+                await client.SubscribeAsync("edge-inference/+/status", cancellationToken);
+                await client.WaitAsync(m => TestMqttClient.Text(m).Contains("\"RUNNING\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
+                return (worker, port);
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+
+        await worker.DisposeAsync();
+        throw new TimeoutException($"The worker did not reach RUNNING: {worker.Output}");
     }
 
     public static WorkerProcess Start(params string[] arguments)

@@ -1,0 +1,265 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeInference.Greengrass.Emulator.Authorization;
+using EdgeInference.Greengrass.Emulator.Rpc;
+using EdgeInference.Greengrass.Ipc.Model;
+
+namespace EdgeInference.Greengrass.Emulator;
+
+/// <summary>The operation handlers, with the nucleus agents' validation, authorization and texts.</summary>
+public sealed partial class NucleusEmulator
+{
+    private const string UpdateConfigurationOperation = GreengrassServiceModel.Prefix + "UpdateConfiguration";
+
+    Task IIpcServiceHost.HandleAsync(OperationContext context) => context.Operation switch
+    {
+        var op when op == IpcOperations.PublishToTopic.Name => PublishToTopicAsync(context),
+        var op when op == IpcOperations.SubscribeToTopic.Operation.Name => SubscribeToTopicAsync(context),
+        var op when op == IpcOperations.PublishToIoTCore.Name => PublishToIoTCoreAsync(context),
+        var op when op == IpcOperations.SubscribeToIoTCore.Operation.Name => SubscribeToIoTCoreAsync(context),
+        var op when op == IpcOperations.GetConfiguration.Name => GetConfigurationAsync(context),
+        var op when op == IpcOperations.SubscribeToConfigurationUpdate.Operation.Name => SubscribeToConfigurationUpdateAsync(context),
+        var op when op == IpcOperations.UpdateState.Name => UpdateStateAsync(context),
+        UpdateConfigurationOperation => UpdateOwnConfigurationAsync(context),
+        var op when GreengrassServiceModel.Operations.Contains(op) =>
+            throw NucleusErrors.Service($"Operation {op} is not supported by Greengrass"),
+        var op => throw new UnsupportedOperationException(op),
+    };
+
+    private static bool HasAnyWildcard(string topic) => TopicFilter.HasMqttWildcard(topic) || topic.Contains('*', StringComparison.Ordinal);
+
+    private void Authorize(OperationContext context, string service, string resource, ResourceLookup lookup, string deniedMessage)
+    {
+        if (!AccessControl.IsAuthorized(_configuration.Get(context.ComponentName), service, context.Operation, resource, lookup, Options.ThingName))
+        {
+            Log.NotAuthorized(_logger, context.ComponentName, deniedMessage);
+            throw NucleusErrors.Unauthorized(deniedMessage);
+        }
+    }
+
+    private void AuthorizePubSub(OperationContext context, string topic) =>
+        Authorize(
+            context,
+            AccessControl.PubSubService,
+            topic,
+            ResourceLookup.Standard,
+            $"Principal {context.ComponentName} is not authorized to perform {AccessControl.PubSubService}:{context.Operation} on resource {topic}");
+
+    private async Task PublishToTopicAsync(OperationContext context)
+    {
+        var request = context.Read(IpcJsonContext.Default.PublishToTopicRequest);
+        if (string.IsNullOrEmpty(request.Topic))
+        {
+            throw NucleusErrors.InvalidArguments("Publish topic must not be null");
+        }
+
+        if (HasAnyWildcard(request.Topic))
+        {
+            throw NucleusErrors.InvalidArguments("Publish topic must not contain a wildcard.");
+        }
+
+        var message = request.PublishMessage;
+        if ((message.JsonMessage is null) == (message.BinaryMessage is null))
+        {
+            throw NucleusErrors.InvalidArguments("Publish message must contain exactly one of jsonMessage or binaryMessage.");
+        }
+
+        AuthorizePubSub(context, request.Topic);
+        await _pubSub.PublishAsync(context.ComponentName, request.Topic, message, context.CancellationToken).ConfigureAwait(false);
+        await context.Stream.RespondAsync(
+            IpcOperations.PublishToTopic.ResponseShape, new PublishToTopicResponse(), IpcJsonContext.Default.PublishToTopicResponse, terminate: true, context.CancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task SubscribeToTopicAsync(OperationContext context)
+    {
+        var request = context.Read(IpcJsonContext.Default.SubscribeToTopicRequest);
+        if (string.IsNullOrEmpty(request.Topic))
+        {
+            throw NucleusErrors.InvalidArguments("Subscribe topic must not be empty");
+        }
+
+        AuthorizePubSub(context, request.Topic);
+        var mode = request.ReceiveMode ?? (TopicFilter.HasMqttWildcard(request.Topic) ? ReceiveMode.ReceiveMessagesFromOthers : ReceiveMode.ReceiveAllMessages);
+        await context.Stream.RespondAsync(
+            IpcOperations.SubscribeToTopic.Operation.ResponseShape, new SubscribeToTopicResponse(), IpcJsonContext.Default.SubscribeToTopicResponse, terminate: false, context.CancellationToken)
+            .ConfigureAwait(false);
+        var subscription = _pubSub.Subscribe(context.ComponentName, request.Topic, mode, context.Stream);
+        await context.Stream.OnClosedAsync(() =>
+        {
+            subscription.Dispose();
+            return ValueTask.CompletedTask;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task PublishToIoTCoreAsync(OperationContext context)
+    {
+        var request = context.Read(IpcJsonContext.Default.PublishToIoTCoreRequest);
+        if (string.IsNullOrEmpty(request.TopicName))
+        {
+            throw NucleusErrors.InvalidArguments("Topic is required");
+        }
+
+        Authorize(context, AccessControl.MqttProxyService, request.TopicName, ResourceLookup.MqttStyle, "Not Authorized");
+        try
+        {
+            await _ioTCore.PublishAsync(request, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (MqttBridgeException ex)
+        {
+            throw NucleusErrors.Service($"Publish to topic {request.TopicName} failed: {ex.Message}");
+        }
+
+        await context.Stream.RespondAsync(
+            IpcOperations.PublishToIoTCore.ResponseShape, new PublishToIoTCoreResponse(), IpcJsonContext.Default.PublishToIoTCoreResponse, terminate: true, context.CancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task SubscribeToIoTCoreAsync(OperationContext context)
+    {
+        var request = context.Read(IpcJsonContext.Default.SubscribeToIoTCoreRequest);
+        if (string.IsNullOrEmpty(request.TopicName))
+        {
+            throw NucleusErrors.InvalidArguments("Topic is required");
+        }
+
+        Authorize(context, AccessControl.MqttProxyService, request.TopicName, ResourceLookup.MqttStyle, "Not Authorized");
+        var stream = context.Stream;
+        var eventShape = IpcOperations.SubscribeToIoTCore.EventShape;
+
+        // Like MqttProxyIPCAgent.forwardToSubscriber: no event may overtake the response.
+        var responded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        IAsyncDisposable subscription;
+        try
+        {
+            subscription = await _ioTCore.SubscribeAsync(
+                request.TopicName,
+                request.Qos,
+                async payload =>
+                {
+                    await responded.Task.ConfigureAwait(false);
+                    await stream.SendEventAsync(eventShape, payload).ConfigureAwait(false);
+                },
+                context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (MqttBridgeException ex)
+        {
+            throw NucleusErrors.Service($"Subscribe to topic {request.TopicName} failed with error {ex.Message}");
+        }
+
+        await stream.RespondAsync(
+            IpcOperations.SubscribeToIoTCore.Operation.ResponseShape, new SubscribeToIoTCoreResponse(), IpcJsonContext.Default.SubscribeToIoTCoreResponse, terminate: false, context.CancellationToken)
+            .ConfigureAwait(false);
+        responded.TrySetResult();
+        await stream.OnClosedAsync(subscription.DisposeAsync).ConfigureAwait(false);
+    }
+
+    private async Task GetConfigurationAsync(OperationContext context)
+    {
+        var request = context.Read(IpcJsonContext.Default.GetConfigurationRequest);
+        var componentName = string.IsNullOrEmpty(request.ComponentName) ? context.ComponentName : request.ComponentName;
+        if (!_configuration.TryGetValue(componentName, request.KeyPath, out var value))
+        {
+            throw NucleusErrors.KeyNotFoundError();
+        }
+
+        await context.Stream.RespondAsync(
+            IpcOperations.GetConfiguration.ResponseShape,
+            new GetConfigurationResponse { ComponentName = componentName, Value = value },
+            IpcJsonContext.Default.GetConfigurationResponse,
+            terminate: true,
+            context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SubscribeToConfigurationUpdateAsync(OperationContext context)
+    {
+        var request = context.Read(IpcJsonContext.Default.SubscribeToConfigurationUpdateRequest);
+        var componentName = string.IsNullOrEmpty(request.ComponentName) ? context.ComponentName : request.ComponentName;
+        var keyPath = request.KeyPath ?? [];
+        if (!_configuration.Exists(componentName, keyPath))
+        {
+            throw NucleusErrors.KeyNotFoundError();
+        }
+
+        var stream = context.Stream;
+        await stream.RespondAsync(
+            IpcOperations.SubscribeToConfigurationUpdate.Operation.ResponseShape,
+            new SubscribeToConfigurationUpdateResponse(),
+            IpcJsonContext.Default.SubscribeToConfigurationUpdateResponse,
+            terminate: false,
+            context.CancellationToken).ConfigureAwait(false);
+        var eventShape = IpcOperations.SubscribeToConfigurationUpdate.EventShape;
+        var watch = _configuration.Watch(componentName, [.. keyPath], async changedPath =>
+        {
+            var update = new ConfigurationUpdateEvents
+            {
+                ConfigurationUpdateEvent = new ConfigurationUpdateEvent { ComponentName = componentName, KeyPath = changedPath },
+            };
+            await stream.SendEventAsync(eventShape, JsonSerializer.SerializeToUtf8Bytes(update, IpcJsonContext.Default.ConfigurationUpdateEvents)).ConfigureAwait(false);
+        });
+        await stream.OnClosedAsync(() =>
+        {
+            watch.Dispose();
+            return ValueTask.CompletedTask;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task UpdateStateAsync(OperationContext context)
+    {
+        var request = context.Read(IpcJsonContext.Default.UpdateStateRequest);
+        if (GetState(context.ComponentName) is null)
+        {
+            throw NucleusErrors.ComponentNotFound(context.ComponentName);
+        }
+
+        RecordState(
+            context.ComponentName,
+            request.State == ReportedLifecycleState.Errored ? ComponentLifecycleState.Errored : ComponentLifecycleState.Running,
+            StateChangeSource.UpdateState);
+        await context.Stream.RespondAsync(
+            IpcOperations.UpdateState.ResponseShape, new UpdateStateResponse(), IpcJsonContext.Default.UpdateStateResponse, terminate: true, context.CancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>UpdateConfiguration: a component merges <c>valueToMerge</c> at <c>keyPath</c> into its own configuration.</summary>
+    private async Task UpdateOwnConfigurationAsync(OperationContext context)
+    {
+        JsonObject request;
+        try
+        {
+            request = JsonNode.Parse(context.Payload.IsEmpty ? "{}"u8 : context.Payload.Span) as JsonObject
+                ?? throw new JsonException("The request is not a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new RequestDeserializationException(context.Operation, ex);
+        }
+
+        var keyPath = request["keyPath"] is JsonArray path ? path.Select(p => p?.GetValue<string>() ?? string.Empty).ToList() : [];
+        var value = request["valueToMerge"];
+        if (value is null)
+        {
+            throw NucleusErrors.InvalidArguments("Value to merge cannot be null");
+        }
+
+        JsonObject merge;
+        IReadOnlyList<string> at;
+        if (value is JsonObject obj)
+        {
+            (merge, at) = ((JsonObject)obj.DeepClone(), keyPath);
+        }
+        else if (keyPath.Count > 0)
+        {
+            (merge, at) = (new JsonObject { [keyPath[^1]] = value.DeepClone() }, keyPath[..^1]);
+        }
+        else
+        {
+            throw NucleusErrors.InvalidArguments("Value to merge at the configuration root must be an object");
+        }
+
+        await MergeConfigurationAsync(context.ComponentName, merge, at, context.CancellationToken).ConfigureAwait(false);
+        await context.Stream.RespondAsync(
+            GreengrassServiceModel.Prefix + "UpdateConfigurationResponse", new JsonObject(), IpcJsonContext.Default.JsonObject, terminate: true, context.CancellationToken)
+            .ConfigureAwait(false);
+    }
+}

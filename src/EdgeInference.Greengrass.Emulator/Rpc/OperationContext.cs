@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace EdgeInference.Greengrass.Emulator.Rpc;
+
+/// <summary>One operation request as a handler sees it.</summary>
+internal sealed class OperationContext(string componentName, ServerStream stream, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+{
+    /// <summary>The authenticated caller.</summary>
+    public string ComponentName { get; } = componentName;
+
+    /// <summary>The operation name, e.g. <c>aws.greengrass#PublishToTopic</c>.</summary>
+    public string Operation => Stream.Operation;
+
+    public ServerStream Stream { get; } = stream;
+
+    public ReadOnlyMemory<byte> Payload { get; } = payload;
+
+    /// <summary>Cancelled when the connection closes or the emulator stops.</summary>
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>Deserialises the request (an empty payload counts as <c>{}</c>).</summary>
+    /// <exception cref="RequestDeserializationException">Not JSON, or not the request shape.</exception>
+    public T Read<T>(JsonTypeInfo<T> info)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(Payload.IsEmpty ? "{}"u8 : Payload.Span, info)
+                ?? throw new JsonException("The request payload was JSON null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new RequestDeserializationException(Operation, ex);
+        }
+    }
+}
+
+/// <summary>What connections need from the nucleus: token lookup, operation dispatch and call records.</summary>
+internal interface IIpcServiceHost
+{
+    /// <summary>The component owning <paramref name="authToken"/>, or null when the token is unknown.</summary>
+    string? Authenticate(string authToken);
+
+    /// <summary>Runs the operation; throws <see cref="ModelledErrorException"/>, <see cref="RequestDeserializationException"/> or <see cref="UnsupportedOperationException"/>.</summary>
+    Task HandleAsync(OperationContext context);
+
+    void RecordCall(string componentName, string operation, string? errorCode);
+}
+
+/// <summary>The operation is not in the Greengrass service model.</summary>
+internal sealed class UnsupportedOperationException(string operation)
+    : Exception($"{operation} is an unsupported operation.");
