@@ -64,7 +64,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         ExecutionProviderInfo provider;
         try
         {
-            (session, provider) = SessionFactory.Create(package.ModelBytes, options, logger);
+            (session, provider) = SessionFactory.Create(package, options, logger);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -83,6 +83,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var warmupStarted = Stopwatch.GetTimestamp();
             engine.WarmUp();
+            NativeMemory.ReleaseFreed();
             var warmupMs = Stopwatch.GetElapsedTime(warmupStarted).TotalMilliseconds;
             engine.Model = new LoadedModelInfo
             {

@@ -19,7 +19,7 @@ internal static class RawModelBenchmark
     {
         var package = ModelPackage.Open(packagePath);
         var manifest = package.Manifest;
-        var (session, _) = SessionFactory.Create(package.ModelBytes, new OnnxEngineOptions { PackagePath = packagePath, Accelerator = Accelerator.Cpu, IntraOpThreads = intraOpThreads }, NullLogger.Instance);
+        var (session, _) = SessionFactory.Create(package, new OnnxEngineOptions { PackagePath = packagePath, Accelerator = Accelerator.Cpu, IntraOpThreads = intraOpThreads }, NullLogger.Instance);
         using (session)
         {
             var decoder = new ImageDecoder(manifest.Input.Width, manifest.Input.Height, long.MaxValue);

@@ -22,7 +22,7 @@ public sealed class ImageDecoder
         if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS") is null)
         {
             var value = (1L << 28).ToString(CultureInfo.InvariantCulture);
-            NativeEnvironment.SetEnv("OPENCV_IO_MAX_IMAGE_PIXELS", value, 0);
+            NativeMemory.SetEnv("OPENCV_IO_MAX_IMAGE_PIXELS", value, 0);
             Environment.SetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS", value);
         }
     }
@@ -113,10 +113,4 @@ public sealed class ImageDecoder
 
         return ImreadModes.Color;
     }
-}
-
-internal static partial class NativeEnvironment
-{
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    internal static partial int SetEnv(string name, string value, int overwrite);
 }

@@ -9,20 +9,44 @@ namespace EdgeInference.Onnx.Packages;
 /// <summary>A model package read into memory: the manifest, the ONNX bytes and their SHA-256.</summary>
 public sealed class ModelPackage
 {
-    private ModelPackage(string path, ModelManifest manifest, byte[] modelBytes, string name)
+    private ModelPackage(string path, ModelManifest manifest, byte[]? modelBytes, string? modelFilePath, string name)
     {
         Path = path;
         Manifest = manifest;
         ModelBytes = modelBytes;
+        ModelFilePath = modelFilePath;
         Name = name;
-        Sha256 = Convert.ToHexStringLower(SHA256.HashData(modelBytes));
     }
 
     public string Path { get; }
     public ModelManifest Manifest { get; }
-    public byte[] ModelBytes { get; }
+
+    /// <summary>The ONNX bytes, for a .zip package (a folder package is read by ONNX Runtime from <see cref="ModelFilePath"/>).</summary>
+    public byte[]? ModelBytes { get; }
+
+    /// <summary>The ONNX file of a folder package.</summary>
+    public string? ModelFilePath { get; }
+
     public string Name { get; }
-    public string Sha256 { get; }
+
+    /// <summary>SHA-256 of the ONNX file, lower-case hex (streamed for files: no second copy of the weights in memory).</summary>
+    public string Sha256 => _sha256 ??= ComputeSha256();
+
+    private string? _sha256;
+
+    /// <summary>The whole ONNX model in memory (both package kinds); for tools that need the bytes.</summary>
+    public byte[] ReadModelBytes() => ModelBytes ?? File.ReadAllBytes(ModelFilePath!);
+
+    private string ComputeSha256()
+    {
+        if (ModelBytes is not null)
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(ModelBytes));
+        }
+
+        using var stream = new FileStream(ModelFilePath!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
 
     /// <summary>Opens a package folder or .zip (its files at the root or under one top folder).</summary>
     /// <exception cref="ModelPackageException">Anything missing or unreadable, named.</exception>
@@ -72,7 +96,7 @@ public sealed class ModelPackage
             throw new ModelPackageException($"Model package '{folder}' has no {ModelFileName(manifest)} (named by {ModelManifest.FileName}).");
         }
 
-        return new ModelPackage(folder, manifest, File.ReadAllBytes(modelPath), manifest.Name ?? new DirectoryInfo(folder).Name);
+        return new ModelPackage(folder, manifest, null, modelPath, manifest.Name ?? new DirectoryInfo(folder).Name);
     }
 
     private static ModelPackage OpenZip(string zipPath)
@@ -90,7 +114,7 @@ public sealed class ModelPackage
             var modelEntry = archive.GetEntry(prefix + ModelFileName(manifest))
                 ?? throw new ModelPackageException($"Model package '{zipPath}' has no {prefix}{ModelFileName(manifest)}.");
             var name = manifest.Name ?? (prefix.Length > 0 ? prefix.TrimEnd('/') : System.IO.Path.GetFileNameWithoutExtension(zipPath));
-            return new ModelPackage(zipPath, manifest, ReadEntry(modelEntry), name);
+            return new ModelPackage(zipPath, manifest, ReadEntry(modelEntry), null, name);
         }
         catch (InvalidDataException ex)
         {

@@ -1,4 +1,5 @@
 using EdgeInference.Core.Inference;
+using EdgeInference.Onnx.Packages;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -13,13 +14,13 @@ namespace EdgeInference.Onnx.Sessions;
 /// </summary>
 public static class SessionFactory
 {
-    public static (InferenceSession Session, ExecutionProviderInfo Provider) Create(byte[] model, OnnxEngineOptions options, ILogger logger)
+    public static (InferenceSession Session, ExecutionProviderInfo Provider) Create(ModelPackage package, OnnxEngineOptions options, ILogger logger)
     {
         var available = OrtEnv.Instance().GetAvailableProviders();
         var requested = options.Accelerator.ToString().ToLowerInvariant();
         if (options.Accelerator == Accelerator.Cpu)
         {
-            return (CreateCpu(model, options), Info(requested, ExecutionProviders.Cpu, available, null));
+            return (CreateCpu(package, options), Info(requested, ExecutionProviders.Cpu, available, null));
         }
 
         SessionOptions? gpuOptions = null;
@@ -27,7 +28,7 @@ public static class SessionFactory
         {
             gpuOptions = CreateBaseOptions(options);
             var active = AppendGpuProviders(gpuOptions, options);
-            var session = new InferenceSession(model, gpuOptions);
+            var session = Open(package, gpuOptions);
             OnnxLog.GpuSessionCreated(logger, active, options.GpuDeviceId);
             return (session, Info(requested, active, available, null));
         }
@@ -40,7 +41,7 @@ public static class SessionFactory
             }
 
             OnnxLog.GpuFallback(logger, reason);
-            return (CreateCpu(model, options), Info(requested, ExecutionProviders.Cpu, available, reason));
+            return (CreateCpu(package, options), Info(requested, ExecutionProviders.Cpu, available, reason));
         }
         finally
         {
@@ -69,11 +70,14 @@ public static class SessionFactory
         return options.UseTensorRt ? ExecutionProviders.TensorRt : ExecutionProviders.Cuda;
     }
 
-    private static InferenceSession CreateCpu(byte[] model, OnnxEngineOptions options)
+    private static InferenceSession CreateCpu(ModelPackage package, OnnxEngineOptions options)
     {
         using var sessionOptions = CreateBaseOptions(options);
-        return new InferenceSession(model, sessionOptions);
+        return Open(package, sessionOptions);
     }
+
+    private static InferenceSession Open(ModelPackage package, SessionOptions sessionOptions) =>
+        package.ModelFilePath is { } file ? new InferenceSession(file, sessionOptions) : new InferenceSession(package.ModelBytes!, sessionOptions);
 
     private static SessionOptions CreateBaseOptions(OnnxEngineOptions options)
     {

@@ -19,7 +19,7 @@ public sealed class ModelPackageTests
         Assert.Equal("color-classifier", package.Name);
         Assert.Equal(ModelTask.Classification, package.Manifest.Task);
         Assert.Equal(["red", "green", "blue"], package.Manifest.Labels);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "model.onnx")), package.ModelBytes);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "model.onnx")), package.ReadModelBytes());
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class ModelPackageTests
         Assert.Equal(zip, package.Path);
         Assert.Equal("grey-anomaly", package.Name);
         Assert.Equal(folder.Manifest.Input, package.Manifest.Input);
-        Assert.Equal(folder.ModelBytes, package.ModelBytes);
+        Assert.Equal(folder.ReadModelBytes(), package.ReadModelBytes());
         Assert.Equal(folder.Sha256, package.Sha256);
     }
 
@@ -68,7 +68,7 @@ public sealed class ModelPackageTests
 
         var opened = ModelPackage.Open(package);
 
-        Assert.Equal(File.ReadAllBytes(Path.Combine(package, "net.onnx")), opened.ModelBytes);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(package, "net.onnx")), opened.ReadModelBytes());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using EdgeInference.Onnx.Packages;
 using EdgeInference.Onnx.Sessions;
 using EdgeInference.Testing;
 using Microsoft.Extensions.Logging.Testing;
@@ -10,7 +11,7 @@ namespace EdgeInference.Onnx.Tests.Sessions;
 [Trait("Category", "Gpu")]
 public sealed class SessionFactoryGpuTests
 {
-    private static readonly byte[] Model = File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "model.onnx"));
+    private static readonly ModelPackage Model = ModelPackage.Open(TestModels.ColorClassifier);
 
     [Theory]
     [InlineData(Accelerator.Auto, "auto")]

@@ -1,3 +1,4 @@
+using EdgeInference.Onnx.Packages;
 using EdgeInference.Onnx.Sessions;
 using EdgeInference.Testing;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace EdgeInference.Onnx.Tests.Sessions;
 /// <summary>Accelerator choice on a machine without CUDA (skipped where the CUDA provider is present).</summary>
 public sealed class SessionFactoryTests
 {
-    private static readonly byte[] Model = File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "model.onnx"));
+    private static readonly ModelPackage Model = ModelPackage.Open(TestModels.ColorClassifier);
 
     [Fact]
     public void Create_Cpu_UsesCpuWithoutTryingCudaOrFallingBack()
@@ -100,7 +101,10 @@ public sealed class SessionFactoryTests
     [Fact]
     public void Create_CpuWithCorruptModel_ThrowsOnnxRuntimeException()
     {
-        var corrupt = Model[..(Model.Length / 2)];
+        var folder = TestModels.CopyToTemp(TestModels.ColorClassifier);
+        var bytes = File.ReadAllBytes(Path.Combine(folder, "model.onnx"));
+        File.WriteAllBytes(Path.Combine(folder, "model.onnx"), bytes[..(bytes.Length / 2)]);
+        var corrupt = ModelPackage.Open(folder);
 
         Assert.Throws<OnnxRuntimeException>(() => SessionFactory.Create(corrupt, Options(Accelerator.Cpu), new FakeLogger()));
     }
