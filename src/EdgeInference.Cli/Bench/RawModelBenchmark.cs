@@ -15,7 +15,8 @@ namespace EdgeInference.Cli.Bench;
 /// </summary>
 internal static class RawModelBenchmark
 {
-    public static (LatencyStats Decode, LatencyStats Run) Measure(string packagePath, int intraOpThreads, byte[] jpeg, TimeSpan duration, int maxIterations)
+    /// <param name="parallelRuns">Concurrent session.Run loops: the worker's Limits:MaxConcurrentRequests, so raw capacity is measured at the worker's own settings.</param>
+    public static (LatencyStats Decode, LatencyStats Run) Measure(string packagePath, int intraOpThreads, int parallelRuns, byte[] jpeg, TimeSpan duration, int maxIterations)
     {
         var package = ModelPackage.Open(packagePath);
         var manifest = package.Manifest;
@@ -38,12 +39,12 @@ internal static class RawModelBenchmark
             var run = Repeat(duration, maxIterations, () =>
             {
                 using var outputs = session.Run(runOptions, [manifest.Input.Name], [input], outputNames);
-            });
+            }, parallelRuns);
             return (decode, run);
         }
     }
 
-    private static LatencyStats Repeat(TimeSpan duration, int maxIterations, Action action)
+    private static LatencyStats Repeat(TimeSpan duration, int maxIterations, Action action, int parallel = 1)
     {
         for (var i = 0; i < 5; i++)
         {
@@ -51,14 +52,23 @@ internal static class RawModelBenchmark
         }
 
         var latencies = new List<double>();
+        var count = 0;
         var started = Stopwatch.GetTimestamp();
-        while (latencies.Count < maxIterations && Stopwatch.GetElapsedTime(started) < duration)
+        var loops = Enumerable.Range(0, Math.Max(1, parallel)).Select(_ => new Thread(() =>
         {
-            var t = Stopwatch.GetTimestamp();
-            action();
-            latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-        }
-
+            while (Interlocked.Increment(ref count) <= maxIterations && Stopwatch.GetElapsedTime(started) < duration)
+            {
+                var t = Stopwatch.GetTimestamp();
+                action();
+                var elapsed = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                lock (latencies)
+                {
+                    latencies.Add(elapsed);
+                }
+            }
+        })).ToList();
+        loops.ForEach(l => l.Start());
+        loops.ForEach(l => l.Join());
         return LatencyStats.From(latencies, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 }

@@ -76,7 +76,9 @@ internal static class BenchCommand
                 report["ImageBytes"] = jpeg.Length;
                 report["Clients"] = parse.GetValue(clients);
 
-                var (decode, raw) = RawModelBenchmark.Measure(packagePath, intraOp, jpeg, duration, cap);
+                var parallelRuns = runtime["Limits"]?["MaxConcurrentRequests"]?.GetValue<int>() ?? 1;
+                report["MaxConcurrentRequests"] = parallelRuns;
+                var (decode, raw) = RawModelBenchmark.Measure(packagePath, intraOp, parallelRuns, jpeg, duration, cap);
                 report["JpegToTensor"] = Stats(decode);
                 report["RawSessionRun"] = Stats(raw);
 
@@ -167,11 +169,11 @@ internal static class BenchReport
         static double D(JsonNode? node) => node?.GetValue<double>() ?? double.NaN;
         var lines = new List<string>
         {
-            $"model {r["Model"]}  provider {r["ExecutionProvider"]}  intra-op threads {r["IntraOpThreads"]}  image {r["ImageBytes"]:N0} B  clients {r["Clients"]}",
+            $"model {r["Model"]}  provider {r["ExecutionProvider"]}  intra-op threads {r["IntraOpThreads"]} × {r["MaxConcurrentRequests"]} concurrent runs  image {r["ImageBytes"]} B  clients {r["Clients"]}",
             string.Empty,
             $"{"phase",-34}{"count",8}{"req/s",10}{"p50 ms",10}{"p99 ms",10}",
         };
-        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ("raw session.Run", "RawSessionRun"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded") })
+        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ($"raw session.Run (×{r["MaxConcurrentRequests"]} parallel)", "RawSessionRun"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded") })
         {
             var s = r[key]!;
             lines.Add($"{name,-34}{s["Count"],8}{D(s["Throughput"]),10:F1}{D(s["P50Ms"]),10:F2}{D(s["P99Ms"]),10:F2}");

@@ -23,7 +23,7 @@ public sealed record RuntimeDescription
     public required string RequestedAccelerator { get; init; }
     public IReadOnlyList<string>? AvailableExecutionProviders { get; init; }
     public string? FallbackReason { get; init; }
-    /// <summary>ORT intra-op threads as configured (0: ORT's choice).</summary>
+    /// <summary>ORT intra-op threads each run uses (Model:IntraOpThreads, or cores / MaxConcurrentRequests when 0).</summary>
     public int IntraOpThreads { get; init; }
     public RuntimeModelDescription? Model { get; init; }
     public RuntimeLimits? Limits { get; init; }

@@ -28,6 +28,14 @@ public sealed class ModelHost : IDisposable
 
     public ModelOptions Options => _modelOptions;
 
+    /// <summary>
+    /// Intra-op threads each session run uses: Model:IntraOpThreads, or (0) the cores shared out among the
+    /// Limits:MaxConcurrentRequests runs, so concurrent runs do not oversubscribe the CPU.
+    /// </summary>
+    public int EffectiveIntraOpThreads => _modelOptions.IntraOpThreads > 0
+        ? _modelOptions.IntraOpThreads
+        : Math.Max(1, Environment.ProcessorCount / _limits.MaxConcurrentRequests);
+
     /// <summary>Loads, validates and warms the configured package (blocking; call off the request path).</summary>
     public void Load()
     {
@@ -36,7 +44,7 @@ public sealed class ModelHost : IDisposable
             {
                 PackagePath = _modelOptions.EffectivePath,
                 Accelerator = Enum.Parse<Accelerator>(_modelOptions.Accelerator, ignoreCase: true),
-                IntraOpThreads = _modelOptions.IntraOpThreads,
+                IntraOpThreads = EffectiveIntraOpThreads,
                 UseTensorRt = _modelOptions.UseTensorRt,
                 TensorRtCachePath = _modelOptions.TensorRtCachePath,
                 GpuDeviceId = _modelOptions.GpuDeviceId,

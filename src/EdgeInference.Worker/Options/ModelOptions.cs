@@ -11,7 +11,7 @@ public sealed class ModelOptions
     /// <summary><c>auto</c>, <c>gpu</c> or <c>cpu</c>.</summary>
     public string Accelerator { get; set; } = "auto";
 
-    /// <summary>ORT intra-op threads; 0 lets ORT choose (one per physical core).</summary>
+    /// <summary>ORT intra-op threads per run; 0: the cores divided among Limits:MaxConcurrentRequests (at least 1).</summary>
     public int IntraOpThreads { get; set; }
 
     public bool UseTensorRt { get; set; }

@@ -51,7 +51,7 @@ public sealed class DescribeService
                 RequestedAccelerator = provider?.RequestedAccelerator ?? _models.Options.Accelerator,
                 AvailableExecutionProviders = provider?.Available,
                 FallbackReason = provider?.FallbackReason,
-                IntraOpThreads = _models.Options.IntraOpThreads,
+                IntraOpThreads = _models.EffectiveIntraOpThreads,
                 Model = model is null ? null : new RuntimeModelDescription
                 {
                     Name = model.Name,
