@@ -13,6 +13,9 @@ public sealed record OnnxEngineOptions
     /// <summary>ORT intra-op threads; 0 lets ORT choose (one per physical core).</summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>Let idle ORT intra-op threads spin (lower latency on dedicated cores, wasted CPU on shared ones).</summary>
+    public bool AllowSpinning { get; init; }
+
     /// <summary>Also try the TensorRT provider before CUDA (GPU builds only).</summary>
     public bool UseTensorRt { get; init; }
 

@@ -7,7 +7,7 @@ namespace EdgeInference.Cli.Bench;
 /// <summary>Closed-loop clients over the broker, each sending the next request when the last reply arrives.</summary>
 internal static class EndToEndBenchmark
 {
-    public static async Task<(LatencyStats Stats, int Errors, string? FirstError)> MeasureAsync(
+    public static async Task<EndToEndSamples> MeasureAsync(
         WorkerConnection connection, int clients, byte[] payload, TimeSpan duration, int maxRequests, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var connected = new List<WorkerClient>();
@@ -25,6 +25,8 @@ internal static class EndToEndBenchmark
             }
 
             var latencies = new List<double>();
+            var workerTotals = new List<double>();
+            var workerInference = new List<double>();
             var errors = 0;
             string? firstError = null;
             var sent = 0;
@@ -46,11 +48,16 @@ internal static class EndToEndBenchmark
                         else
                         {
                             latencies.Add(elapsed);
+                            if (WorkerTimings(reply) is { } worker)
+                            {
+                                workerTotals.Add(worker.TotalMs);
+                                workerInference.Add(worker.InferenceMs);
+                            }
                         }
                     }
                 }
             })).ConfigureAwait(false);
-            return (LatencyStats.From(latencies, Stopwatch.GetElapsedTime(started).TotalSeconds), errors, firstError);
+            return new EndToEndSamples(latencies, workerTotals, workerInference, Stopwatch.GetElapsedTime(started).TotalSeconds, errors, firstError);
         }
         finally
         {
@@ -61,5 +68,16 @@ internal static class EndToEndBenchmark
         }
     }
 
+    /// <summary>The worker's own Timings (decode to result, and the session run), so transport overhead can be told apart.</summary>
+    private static (double TotalMs, double InferenceMs)? WorkerTimings(byte[] reply)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(reply);
+        return document.RootElement.TryGetProperty("Timings", out var timings)
+            ? (timings.GetProperty("TotalMs").GetDouble(), timings.GetProperty("InferenceMs").GetDouble())
+            : null;
+    }
+
     private static bool IsError(byte[] reply) => reply.AsSpan().IndexOf("\"Error\":"u8) >= 0 && reply.AsSpan().IndexOf("\"Timings\":"u8) < 0;
 }
+
+internal sealed record EndToEndSamples(List<double> Latencies, List<double> WorkerTotals, List<double> WorkerInference, double Seconds, int Errors, string? FirstError);

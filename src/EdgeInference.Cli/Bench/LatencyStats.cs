@@ -23,3 +23,18 @@ internal sealed record LatencyStats(int Count, double Seconds, double P50Ms, dou
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 }
+
+/// <summary>Latencies of a phase gathered over several rounds (so slow drift of the machine hits every phase alike).</summary>
+internal sealed class PhaseSamples
+{
+    private readonly List<double> _latencies = [];
+    private double _seconds;
+
+    public void Add(IReadOnlyCollection<double> latencies, double seconds)
+    {
+        _latencies.AddRange(latencies);
+        _seconds += seconds;
+    }
+
+    public LatencyStats Stats => LatencyStats.From(_latencies, _seconds);
+}

@@ -13,40 +13,66 @@ namespace EdgeInference.Cli.Bench;
 /// The in-process baseline: JPEG→tensor with the worker's own decoder and preprocessor, and bare
 /// <c>session.Run</c> on the same model with the same thread settings — what the worker's overhead is measured against.
 /// </summary>
-internal static class RawModelBenchmark
+internal sealed class RawModelBenchmark : IDisposable
 {
-    /// <param name="parallelRuns">Concurrent session.Run loops: the worker's Limits:MaxConcurrentRequests, so raw capacity is measured at the worker's own settings.</param>
-    public static (LatencyStats Decode, LatencyStats Run) Measure(string packagePath, int intraOpThreads, int parallelRuns, byte[] jpeg, TimeSpan duration, int maxIterations)
+    private readonly InferenceSession _session;
+    private readonly ImageDecoder _decoder;
+    private readonly ImagePreprocessor _preprocessor;
+    private readonly float[] _tensor;
+    private readonly OrtValue _input;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly byte[] _jpeg;
+
+    public RawModelBenchmark(string packagePath, int intraOpThreads, byte[] jpeg)
     {
         var package = ModelPackage.Open(packagePath);
         var manifest = package.Manifest;
-        var (session, _) = SessionFactory.Create(package, new OnnxEngineOptions { PackagePath = packagePath, Accelerator = Accelerator.Cpu, IntraOpThreads = intraOpThreads }, NullLogger.Instance);
-        using (session)
-        {
-            var decoder = new ImageDecoder(manifest.Input.Width, manifest.Input.Height, long.MaxValue);
-            var preprocessor = new ImagePreprocessor(manifest.Input);
-            var tensor = new float[preprocessor.TensorLength];
-
-            var decode = Repeat(duration, maxIterations, () =>
-            {
-                using var image = decoder.Decode(jpeg);
-                preprocessor.Fill(image, tensor);
-            });
-
-            using var input = OrtValue.CreateTensorValueFromMemory(tensor, preprocessor.TensorShape);
-            var outputNames = manifest.Outputs.Select(o => o.Name).ToArray();
-            using var runOptions = new RunOptions();
-            var run = Repeat(duration, maxIterations, () =>
-            {
-                using var outputs = session.Run(runOptions, [manifest.Input.Name], [input], outputNames);
-            }, parallelRuns);
-            return (decode, run);
-        }
+        (_session, _) = SessionFactory.Create(package, new OnnxEngineOptions { PackagePath = packagePath, Accelerator = Accelerator.Cpu, IntraOpThreads = intraOpThreads }, NullLogger.Instance);
+        _decoder = new ImageDecoder(manifest.Input.Width, manifest.Input.Height, long.MaxValue);
+        _preprocessor = new ImagePreprocessor(manifest.Input);
+        _tensor = new float[_preprocessor.TensorLength];
+        _input = OrtValue.CreateTensorValueFromMemory(_tensor, _preprocessor.TensorShape);
+        _inputNames = [manifest.Input.Name];
+        _outputNames = manifest.Outputs.Select(o => o.Name).ToArray();
+        _jpeg = jpeg;
     }
 
-    private static LatencyStats Repeat(TimeSpan duration, int maxIterations, Action action, int parallel = 1)
+    /// <summary>Decode + preprocess only.</summary>
+    public (List<double> Latencies, double Seconds) DecodeToTensor(TimeSpan duration, int maxIterations) => Repeat(duration, maxIterations, Decode);
+
+    /// <summary>session.Run on a ready tensor from <paramref name="parallel"/> threads (the worker's MaxConcurrentRequests).</summary>
+    public (List<double> Latencies, double Seconds) Run(TimeSpan duration, int maxIterations, int parallel) => Repeat(duration, maxIterations, RunOnce, parallel);
+
+    /// <summary>What a bare application does per image, one after another: the baseline for the worker's unloaded latency.</summary>
+    public (List<double> Latencies, double Seconds) DecodeAndRun(TimeSpan duration, int maxIterations) => Repeat(duration, maxIterations, () =>
     {
-        for (var i = 0; i < 5; i++)
+        Decode();
+        RunOnce();
+    });
+
+    public void Dispose()
+    {
+        _input.Dispose();
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    private void Decode()
+    {
+        using var image = _decoder.Decode(_jpeg);
+        _preprocessor.Fill(image, _tensor);
+    }
+
+    private void RunOnce()
+    {
+        using var outputs = _session.Run(_runOptions, _inputNames, [_input], _outputNames);
+    }
+
+    private static (List<double> Latencies, double Seconds) Repeat(TimeSpan duration, int maxIterations, Action action, int parallel = 1)
+    {
+        for (var i = 0; i < 3; i++)
         {
             action();
         }
@@ -69,6 +95,6 @@ internal static class RawModelBenchmark
         })).ToList();
         loops.ForEach(l => l.Start());
         loops.ForEach(l => l.Join());
-        return LatencyStats.From(latencies, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return (latencies, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 }

@@ -89,6 +89,12 @@ public static class SessionFactory
             IntraOpNumThreads = options.IntraOpThreads,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        if (!options.AllowSpinning)
+        {
+            // Idle intra-op threads sleep instead of spinning: on a small device the cores they would burn are the
+            // ones decoding the next image and moving MQTT traffic.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
         return sessionOptions;
     }
 

@@ -45,6 +45,7 @@ public sealed class ModelHost : IDisposable
                 PackagePath = _modelOptions.EffectivePath,
                 Accelerator = Enum.Parse<Accelerator>(_modelOptions.Accelerator, ignoreCase: true),
                 IntraOpThreads = EffectiveIntraOpThreads,
+                AllowSpinning = _modelOptions.AllowSpinning,
                 UseTensorRt = _modelOptions.UseTensorRt,
                 TensorRtCachePath = _modelOptions.TensorRtCachePath,
                 GpuDeviceId = _modelOptions.GpuDeviceId,

@@ -14,6 +14,9 @@ public sealed class ModelOptions
     /// <summary>ORT intra-op threads per run; 0: the cores divided among Limits:MaxConcurrentRequests (at least 1).</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>Let idle ORT intra-op threads spin between runs (default: sleep, leaving the cores to decoding and MQTT).</summary>
+    public bool AllowSpinning { get; set; }
+
     public bool UseTensorRt { get; set; }
 
     public string? TensorRtCachePath { get; set; }
