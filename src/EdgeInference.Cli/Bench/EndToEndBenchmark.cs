@@ -30,6 +30,7 @@ internal static class EndToEndBenchmark
             var errors = 0;
             string? firstError = null;
             var sent = 0;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             await Task.WhenAll(connected.Select(async client =>
             {
@@ -57,7 +58,8 @@ internal static class EndToEndBenchmark
                     }
                 }
             })).ConfigureAwait(false);
-            return new EndToEndSamples(latencies, workerTotals, workerInference, Stopwatch.GetElapsedTime(started).TotalSeconds, errors, firstError);
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
+            return new EndToEndSamples(latencies, workerTotals, workerInference, Stopwatch.GetElapsedTime(started).TotalSeconds, errors, firstError, cpu);
         }
         finally
         {
@@ -80,4 +82,5 @@ internal static class EndToEndBenchmark
     private static bool IsError(byte[] reply) => reply.AsSpan().IndexOf("\"Error\":"u8) >= 0 && reply.AsSpan().IndexOf("\"Timings\":"u8) < 0;
 }
 
-internal sealed record EndToEndSamples(List<double> Latencies, List<double> WorkerTotals, List<double> WorkerInference, double Seconds, int Errors, string? FirstError);
+/// <param name="ClientCpuMs">CPU time the load generator itself used (it shares the machine with the worker).</param>
+internal sealed record EndToEndSamples(List<double> Latencies, List<double> WorkerTotals, List<double> WorkerInference, double Seconds, int Errors, string? FirstError, double ClientCpuMs);

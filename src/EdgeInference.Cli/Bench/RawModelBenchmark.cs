@@ -42,6 +42,15 @@ internal sealed class RawModelBenchmark : IDisposable
     /// <summary>Decode + preprocess only.</summary>
     public (List<double> Latencies, double Seconds) DecodeToTensor(TimeSpan duration, int maxIterations) => Repeat(duration, maxIterations, Decode);
 
+    /// <summary>The usual way, for reference: full-size decode, resize, colour conversion, then the same tensor fill.</summary>
+    public (List<double> Latencies, double Seconds) NaiveDecodeToTensor(TimeSpan duration, int maxIterations) => Repeat(duration, maxIterations, () =>
+    {
+        using var full = OpenCvSharp.Cv2.ImDecode(_jpeg, OpenCvSharp.ImreadModes.Color);
+        using var resized = new OpenCvSharp.Mat();
+        OpenCvSharp.Cv2.Resize(full, resized, new OpenCvSharp.Size(_preprocessor.Width, _preprocessor.Height), 0, 0, OpenCvSharp.InterpolationFlags.Linear);
+        _preprocessor.Fill(resized, _tensor);
+    });
+
     /// <summary>session.Run on a ready tensor from <paramref name="parallel"/> threads (the worker's MaxConcurrentRequests).</summary>
     public (List<double> Latencies, double Seconds) Run(TimeSpan duration, int maxIterations, int parallel) => Repeat(duration, maxIterations, RunOnce, parallel);
 

@@ -82,16 +82,18 @@ internal static class BenchCommand
                 var rounds = Math.Max(1, parse.GetValue(roundsOption));
                 report["Rounds"] = rounds;
                 var slice = duration / rounds;
-                var (decode, raw, rawDecodeAndRun) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
+                var (decode, naiveDecode, raw, rawDecodeAndRun) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
                 var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
                 var errors = 0;
                 string? firstError = null;
+                var loadedClientCpuMs = 0.0;
                 using (var rawModel = new RawModelBenchmark(packagePath, intraOp, jpeg))
                 {
                     // Raw and end-to-end phases alternate round by round, so drift of the machine hits both alike.
                     for (var round = 0; round < rounds; round++)
                     {
                         Add(decode, rawModel.DecodeToTensor(slice, cap));
+                        Add(naiveDecode, rawModel.NaiveDecodeToTensor(slice / 2, cap));
                         Add(rawDecodeAndRun, rawModel.DecodeAndRun(slice, cap));
                         var single = await EndToEndBenchmark.MeasureAsync(connection, 1, jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
                         unloaded.Add(single.Latencies, single.Seconds);
@@ -100,6 +102,7 @@ internal static class BenchCommand
                         Add(raw, rawModel.Run(slice, cap, parallelRuns));
                         var many = await EndToEndBenchmark.MeasureAsync(connection, parse.GetValue(clients), jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
                         loaded.Add(many.Latencies, many.Seconds);
+                        loadedClientCpuMs += many.ClientCpuMs;
                         loadedWorker.Add(many.WorkerTotals, many.Seconds);
                         errors += single.Errors + many.Errors;
                         firstError ??= single.FirstError ?? many.FirstError;
@@ -107,6 +110,7 @@ internal static class BenchCommand
                 }
 
                 report["JpegToTensor"] = Stats(decode.Stats);
+                report["NaiveJpegToTensor"] = Stats(naiveDecode.Stats);
                 report["RawSessionRun"] = Stats(raw.Stats);
                 report["RawDecodeAndRun"] = Stats(rawDecodeAndRun.Stats);
                 report["EndToEndUnloaded"] = Stats(unloaded.Stats, errors);
@@ -114,6 +118,7 @@ internal static class BenchCommand
                 report["WorkerInferenceUnloaded"] = Stats(unloadedRun.Stats);
                 report["EndToEndLoaded"] = Stats(loaded.Stats, errors);
                 report["WorkerTotalLoaded"] = Stats(loadedWorker.Stats);
+                report["LoadGeneratorCpuShare"] = Round(loadedClientCpuMs / (loaded.Stats.Seconds * 1000 * Environment.ProcessorCount), 3);
                 if (firstError is not null)
                 {
                     report["FirstError"] = firstError;
@@ -122,6 +127,7 @@ internal static class BenchCommand
                 var ratios = new JsonObject
                 {
                     ["ThroughputEndToEndOverRaw"] = Round(loaded.Stats.Throughput / raw.Stats.Throughput, 3),
+                    ["JpegToTensorSpeedupOverNaive"] = Round(naiveDecode.Stats.P50Ms / decode.Stats.P50Ms, 2),
                     ["UnloadedP50OverheadMs"] = Round(unloaded.Stats.P50Ms - rawDecodeAndRun.Stats.P50Ms, 2),
                 };
                 report["Ratios"] = ratios;
@@ -203,7 +209,7 @@ internal static class BenchReport
             string.Empty,
             $"{"phase",-34}{"count",8}{"req/s",10}{"p50 ms",10}{"p99 ms",10}",
         };
-        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ($"raw session.Run (×{r["MaxConcurrentRequests"]} parallel)", "RawSessionRun"), ("raw decode+run, one at a time", "RawDecodeAndRun"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ("  of which in the worker", "WorkerTotalUnloaded"), ("  of which session.Run", "WorkerInferenceUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded"), ("  of which in the worker", "WorkerTotalLoaded") })
+        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ("  naive: full decode+resize", "NaiveJpegToTensor"), ($"raw session.Run (×{r["MaxConcurrentRequests"]} parallel)", "RawSessionRun"), ("raw decode+run, one at a time", "RawDecodeAndRun"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ("  of which in the worker", "WorkerTotalUnloaded"), ("  of which session.Run", "WorkerInferenceUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded"), ("  of which in the worker", "WorkerTotalLoaded") })
         {
             var s = r[key]!;
             lines.Add($"{name,-34}{s["Count"],8}{D(s["Throughput"]),10:F1}{D(s["P50Ms"]),10:F2}{D(s["P99Ms"]),10:F2}");
@@ -214,7 +220,9 @@ internal static class BenchReport
         lines.Add(string.Empty);
         lines.Add(Check("e2e throughput / raw throughput", ratio, "≥ 0.85", ratio >= 0.85, "F3"));
         lines.Add(Check("JPEG→tensor p50 (ms)", D(r["JpegToTensor"]!["P50Ms"]), "≤ 2.0", D(r["JpegToTensor"]!["P50Ms"]) <= 2.0));
+        lines.Add($"{"  naive / ours (same machine, same run)",-42}{D(r["Ratios"]!["JpegToTensorSpeedupOverNaive"]),10:F2}");
         lines.Add(Check("unloaded e2e p50 − raw decode+run p50 (ms)", overhead, "≤ 1.5", overhead <= 1.5));
+        lines.Add($"{"  load generator's share of all cores",-42}{D(r["LoadGeneratorCpuShare"]),10:P1}   (the bench client runs on the same machine)");
         if (r["ColdStartMs"] is { } cold)
         {
             lines.Add(Check("cold start to RUNNING (ms)", D(cold), "≤ 1500", D(cold) <= 1500, "F0"));
