@@ -30,6 +30,10 @@ public sealed class ImagePreprocessor
 
     public int TensorLength => 3 * _spec.Width * _spec.Height;
 
+    public int Width => _spec.Width;
+
+    public int Height => _spec.Height;
+
     public long[] TensorShape => _spec.Layout == TensorLayout.NCHW
         ? [1, 3, _spec.Height, _spec.Width]
         : [1, _spec.Height, _spec.Width, 3];
