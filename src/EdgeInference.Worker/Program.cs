@@ -1,22 +1,34 @@
 using EdgeInference.Onnx;
+using EdgeInference.Worker.Configuration;
+using EdgeInference.Worker.Heads.Ipc;
 using EdgeInference.Worker.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// The edge inference worker: appsettings.json, environment (EDGEINFERENCE_ prefix and plain), and
-// --Section:Key=value command-line arguments configure it; see README for every key.
+// The edge inference worker: appsettings.json, environment (EDGEINFERENCE_ prefix and plain), the component
+// configuration from the Greengrass nucleus (under Greengrass), and --Section:Key=value command-line arguments
+// (which win) configure it; see README for every key.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = args,
     ContentRootPath = AppContext.BaseDirectory,
 });
 builder.Configuration.AddEnvironmentVariables("EDGEINFERENCE_");
-builder.Configuration.AddCommandLine(args);
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-builder.Services.AddEdgeInferenceWorker(builder.Configuration);
 
 try
 {
+    var ipcOptions = TransportSelection.BindIpcOptions(builder.Configuration);
+    var transport = builder.Configuration["Transport"];
+    if (TransportSelection.IsGreengrassEnvironment(ipcOptions) && !string.Equals(transport, TransportSelection.Mqtt, StringComparison.OrdinalIgnoreCase))
+    {
+        // Loads at once: GetConfiguration over IPC; an unreachable nucleus stops the worker here with a clear message.
+        ((Microsoft.Extensions.Configuration.IConfigurationBuilder)builder.Configuration).Add(new GreengrassConfigurationSource { IpcOptions = ipcOptions });
+    }
+
+    builder.Configuration.AddCommandLine(args);
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+    builder.Services.AddEdgeInferenceWorker(builder.Configuration);
+
     using var host = builder.Build();
     await host.RunAsync().ConfigureAwait(false);
     return 0;
@@ -42,7 +54,7 @@ catch (AcceleratorUnavailableException ex)
 {
     return Fail(WorkerExitCodes.AcceleratorUnavailable, "The requested accelerator is unavailable", [ex.Message]);
 }
-catch (Exception ex) when (ex is WorkerStartupException or EdgeInference.Worker.Heads.Mqtt.MqttHeadException or TypeInitializationException or DllNotFoundException)
+catch (Exception ex) when (ex is WorkerStartupException or EdgeInference.Worker.Heads.Mqtt.MqttHeadException or IpcHeadException or GreengrassConfigurationException or TypeInitializationException or DllNotFoundException)
 {
     var reason = ex is TypeInitializationException { InnerException: { } inner } ? $"{ex.Message} {inner.Message}" : ex.Message;
     if (reason.Contains("libgtk-3", StringComparison.Ordinal) || reason.Contains("OpenCvSharpExtern", StringComparison.Ordinal))

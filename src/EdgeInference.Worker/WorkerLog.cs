@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeInference.Worker;
 
-/// <summary>Worker logging: hosting 3000–3099, MQTT head 3100–3199, requests 3200–3299.</summary>
+/// <summary>Worker logging: hosting 3000–3099, MQTT head 3100–3199, requests 3200–3299, Greengrass IPC head 3300–3399.</summary>
 internal static partial class WorkerLog
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "RUNNING: model {Model} on {Provider} (requested {Requested}; fallback: {Fallback})")]
@@ -37,4 +37,34 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "A request handler crashed; the worker keeps serving")]
     public static partial void RequestCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Connected to the Greengrass nucleus at {SocketPath} (target {Target})")]
+    public static partial void IpcConnected(ILogger logger, string socketPath, string target);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Serving requests on {RequestTopic} and describe on {DescribeTopic} over Greengrass IPC ({Target})")]
+    public static partial void IpcSubscribed(ILogger logger, string requestTopic, string describeTopic, string target);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Greengrass IPC {Operation} failed")]
+    public static partial void IpcOperationFailed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Information, Message = "Status {Status} published on {Topic} over Greengrass IPC")]
+    public static partial void IpcStatusPublished(ILogger logger, string status, string topic);
+
+    [LoggerMessage(EventId = 3305, Level = LogLevel.Information, Message = "Reported component state {State} to the nucleus")]
+    public static partial void IpcStateReported(ILogger logger, string state);
+
+    [LoggerMessage(EventId = 3306, Level = LogLevel.Warning, Message = "The IPC subscription to {Topic} ended; no more messages arrive on it")]
+    public static partial void IpcSubscriptionEnded(ILogger logger, string topic, Exception? exception);
+
+    [LoggerMessage(EventId = 3307, Level = LogLevel.Information, Message = "Component configuration changed at {KeyPath}")]
+    public static partial void ConfigurationChanged(ILogger logger, string keyPath);
+
+    [LoggerMessage(EventId = 3310, Level = LogLevel.Information, Message = "Loading model {NewPath} beside {OldPath} after a configuration update")]
+    public static partial void ModelSwapStarted(ILogger logger, string oldPath, string newPath);
+
+    [LoggerMessage(EventId = 3311, Level = LogLevel.Information, Message = "Now serving model {Model} (sha256 {Sha256}) from {Path}")]
+    public static partial void ModelSwapped(ILogger logger, string model, string sha256, string path);
+
+    [LoggerMessage(EventId = 3312, Level = LogLevel.Error, Message = "Model update to {Path} failed; the previous model keeps serving: {Reason}")]
+    public static partial void ModelSwapFailed(ILogger logger, string path, string reason);
 }

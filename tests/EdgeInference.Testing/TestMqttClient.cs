@@ -119,7 +119,14 @@ public sealed class TestMqttClient : IAsyncDisposable
     {
         if (_client.IsConnected)
         {
-            await _client.DisconnectAsync();
+            try
+            {
+                await _client.DisconnectAsync();
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                // The broker went away first (tests that stop an embedded broker): nothing left to close.
+            }
         }
 
         _client.Dispose();

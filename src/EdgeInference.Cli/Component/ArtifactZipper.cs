@@ -3,8 +3,9 @@ using System.IO.Compression;
 namespace EdgeInference.Cli.Component;
 
 /// <summary>
-/// Zips a published worker folder as <c>edge-inference-worker-RID.zip</c> whose single top folder is
-/// <c>edge-inference-worker-RID/</c>. Entries are sorted and time-stamped alike so equal inputs give equal
+/// Zips a published worker folder as <c>edge-inference-worker-RID.zip</c> with the files at the zip's root:
+/// Greengrass unpacks <c>Unarchive: ZIP</c> artifacts into <c>{artifacts:decompressedPath}/&lt;zip name&gt;/</c>, so the
+/// binary lands at <c>.../edge-inference-worker-RID/EdgeInference.Worker</c>, where the recipe runs it. Entries are sorted and time-stamped alike so equal inputs give equal
 /// zips, and Unix modes are kept so the worker binary stays executable after <c>Unarchive: ZIP</c>.
 /// </summary>
 internal static class ArtifactZipper
@@ -33,18 +34,16 @@ internal static class ArtifactZipper
 
         Directory.CreateDirectory(outputDirectory);
         var zipPath = Path.Combine(outputDirectory, ArchiveFileName(rid));
-        var top = ArchiveStem(rid);
         using var stream = new FileStream(zipPath, FileMode.Create, FileAccess.Write);
         using var archive = new ZipArchive(stream, ZipArchiveMode.Create);
-        AddDirectoryEntry(archive, top + "/", publishDirectory);
         foreach (var directory in Directory.EnumerateDirectories(publishDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            AddDirectoryEntry(archive, $"{top}/{RelativeName(publishDirectory, directory)}/", directory);
+            AddDirectoryEntry(archive, $"{RelativeName(publishDirectory, directory)}/", directory);
         }
 
         foreach (var file in Directory.EnumerateFiles(publishDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var entry = archive.CreateEntry($"{top}/{RelativeName(publishDirectory, file)}", CompressionLevel.Optimal);
+            var entry = archive.CreateEntry(RelativeName(publishDirectory, file), CompressionLevel.Optimal);
             entry.LastWriteTime = FixedTimestamp;
             entry.ExternalAttributes = UnixAttributes(file, isDirectory: false);
             using var input = File.OpenRead(file);

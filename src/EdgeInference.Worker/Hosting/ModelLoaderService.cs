@@ -17,25 +17,18 @@ internal sealed class ModelLoaderService : IHostedService
     private readonly ModelHost _models;
     private readonly WorkerState _state;
     private readonly RequestQueue _queue;
-    private readonly TransportSelection _transport;
     private readonly ILogger<ModelLoaderService> _logger;
 
-    public ModelLoaderService(ModelHost models, WorkerState state, RequestQueue queue, TransportSelection transport, ILogger<ModelLoaderService> logger)
+    public ModelLoaderService(ModelHost models, WorkerState state, RequestQueue queue, ILogger<ModelLoaderService> logger)
     {
         _models = models;
         _state = state;
         _queue = queue;
-        _transport = transport;
         _logger = logger;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_transport.UsesIpc)
-        {
-            throw new WorkerStartupException("Transport=ipc: the Greengrass IPC head is not in this build yet; set Transport=mqtt (or auto).");
-        }
-
         try
         {
             await Task.Run(_models.Load, cancellationToken).ConfigureAwait(false);

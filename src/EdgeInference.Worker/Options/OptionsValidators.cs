@@ -190,3 +190,17 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         return WorkerOptionsValidator.Result(errors);
     }
 }
+
+internal sealed class IpcOptionsValidator : IValidateOptions<IpcOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IpcOptions options)
+    {
+        var errors = new List<string>();
+        if (!IpcOptions.Targets.Contains(options.Target, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Ipc:Target must be one of {string.Join(", ", IpcOptions.Targets)} (got '{options.Target}').");
+        }
+
+        return WorkerOptionsValidator.Result(errors);
+    }
+}

@@ -41,12 +41,14 @@ public sealed class InferenceService
             return Error(request.RequestId, refused.Code, refused.Message);
         }
 
-        var engine = _models.Engine;
-        if (engine is null)
+        if (!_models.TryAcquire(out var lease))
         {
             return Error(request.RequestId, ErrorCodes.ModelNotReady, "The model is not loaded yet; retry when the status topic says RUNNING.");
         }
 
+        // The lease keeps this engine alive through the run even if a configuration update swaps the model meanwhile.
+        using var held = lease;
+        var engine = held.Engine;
         _state.RequestStarted();
         var succeeded = false;
         try

@@ -39,7 +39,7 @@ public sealed class DescribeService
         return new DescribeReply
         {
             RequestId = requestId,
-            ModelPackagingDescription = model?.ModelPackagingDescription ?? _packaging.Description,
+            ModelPackagingDescription = model?.ModelPackagingDescription ?? _models.PackagingOverride ?? _packaging.Description,
             Runtime = new RuntimeDescription
             {
                 Status = _state.Current.Status,

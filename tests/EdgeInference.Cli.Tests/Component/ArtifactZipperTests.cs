@@ -7,7 +7,7 @@ namespace EdgeInference.Cli.Tests.Component;
 public sealed class ArtifactZipperTests
 {
     [Fact]
-    public void Zip_PublishFolder_OneTopFolderNamedAfterRidWithExecutableWorker()
+    public void Zip_PublishFolder_FilesAtTheRootWithExecutableWorker()
     {
         using var project = new ComponentTestProject();
         var output = Path.Combine(project.Root, "out");
@@ -16,13 +16,13 @@ public sealed class ArtifactZipperTests
 
         Assert.Equal(Path.Combine(output, "edge-inference-worker-linux-x64.zip"), zip);
         using var archive = ZipFile.OpenRead(zip);
-        Assert.All(archive.Entries, e => Assert.StartsWith("edge-inference-worker-linux-x64/", e.FullName, StringComparison.Ordinal));
+        // Greengrass unpacks into {artifacts:decompressedPath}/edge-inference-worker-linux-x64/ itself; a top folder would nest twice.
         Assert.Equal(
-            ["edge-inference-worker-linux-x64/", "edge-inference-worker-linux-x64/runtimes/", "edge-inference-worker-linux-x64/EdgeInference.Worker", "edge-inference-worker-linux-x64/EdgeInference.Worker.dll", "edge-inference-worker-linux-x64/runtimes/native.so"],
+            ["runtimes/", "EdgeInference.Worker", "EdgeInference.Worker.dll", "runtimes/native.so"],
             archive.Entries.Select(e => e.FullName));
-        var worker = archive.GetEntry("edge-inference-worker-linux-x64/EdgeInference.Worker")!;
+        var worker = archive.GetEntry("EdgeInference.Worker")!;
         Assert.Equal(0b111_101_101 | 0x8000, (worker.ExternalAttributes >> 16) & 0xFFFF);
-        using var reader = new StreamReader(archive.GetEntry("edge-inference-worker-linux-x64/runtimes/native.so")!.Open());
+        using var reader = new StreamReader(archive.GetEntry("runtimes/native.so")!.Open());
         Assert.Equal("linux-x64", reader.ReadToEnd());
     }
 

@@ -21,7 +21,7 @@ public sealed class ComponentCommandsTests
         Assert.Equal(["edge-inference-worker-linux-arm64.zip", "edge-inference-worker-linux-x64.zip"], Directory.GetFiles(artifacts).Select(Path.GetFileName).Order());
         using (var zip = ZipFile.OpenRead(Path.Combine(artifacts, "edge-inference-worker-linux-arm64.zip")))
         {
-            Assert.NotNull(zip.GetEntry("edge-inference-worker-linux-arm64/EdgeInference.Worker"));
+            Assert.NotNull(zip.GetEntry("EdgeInference.Worker"));
         }
 
         var rendered = RecipeYaml.Parse(await File.ReadAllTextAsync(recipe, TestContext.Current.CancellationToken));
@@ -126,6 +126,6 @@ public sealed class ComponentCommandsTests
 
         Assert.True(exitCode == 0, error);
         using var zip = ZipFile.OpenRead(Path.Combine(project.BuildDirectory, "artifacts", "com.example.EdgeInference", "1.0.0", "edge-inference-worker-linux-x64.zip"));
-        Assert.NotNull(zip.GetEntry("edge-inference-worker-linux-x64/EdgeInference.Worker"));
+        Assert.NotNull(zip.GetEntry("EdgeInference.Worker"));
     }
 }

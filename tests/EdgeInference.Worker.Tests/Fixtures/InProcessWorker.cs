@@ -24,7 +24,8 @@ internal sealed class InProcessWorker : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Starts on the embedded broker (free port) unless <c>Mqtt:Host</c>/<c>Mqtt:Port</c> are given.</summary>
-    public static async Task<InProcessWorker> StartAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default)
+    /// <param name="addSources">Extra configuration sources between the test defaults and <paramref name="settings"/> (e.g. the Greengrass provider).</param>
+    public static async Task<InProcessWorker> StartAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default, Action<IConfigurationBuilder>? addSources = null)
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -40,7 +41,17 @@ internal sealed class InProcessWorker : IAsyncDisposable
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
-        builder.Configuration.AddInMemoryCollection(configuration);
+        if (addSources is null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+        else
+        {
+            builder.Configuration.AddInMemoryCollection(configuration.Where(c => !settings.ContainsKey(c.Key)));
+            addSources(builder.Configuration);
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddEdgeInferenceWorker(builder.Configuration);

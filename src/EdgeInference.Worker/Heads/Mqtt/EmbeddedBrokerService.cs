@@ -11,19 +11,21 @@ namespace EdgeInference.Worker.Heads.Mqtt;
 internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDisposable
 {
     private readonly MqttOptions _options;
+    private readonly bool _enabled;
     private readonly ILogger<EmbeddedBrokerService> _logger;
     private MqttServer? _server;
 
-    public EmbeddedBrokerService(IOptions<MqttOptions> options, ILogger<EmbeddedBrokerService> logger)
+    public EmbeddedBrokerService(IOptions<MqttOptions> options, Hosting.TransportSelection transport, ILogger<EmbeddedBrokerService> logger)
     {
         _options = options.Value;
+        _enabled = transport.UsesMqtt && _options.UsesEmbeddedBroker;
         _logger = logger;
     }
 
     /// <summary>Started before the heads connect (StartingAsync runs ahead of every StartAsync).</summary>
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        if (!_options.UsesEmbeddedBroker)
+        if (!_enabled)
         {
             return;
         }

@@ -1,0 +1,140 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using EdgeInference.Greengrass.Emulator;
+using EdgeInference.Greengrass.Emulator.Recipes;
+using EdgeInference.Testing;
+using EdgeInference.Worker.Tests.Fixtures;
+using Xunit;
+using static EdgeInference.Worker.Tests.Fixtures.IpcHarness;
+
+namespace EdgeInference.Worker.Tests.Heads.Ipc;
+
+/// <summary>
+/// The showpiece: the emulator runs the repository's recipe exactly as a nucleus would (artifact unarchived, Install
+/// check, Run with SVCUID and the socket in the environment); the worker process reads its configuration over IPC,
+/// reports RUNNING, and serves a request another component publishes on local pub/sub.
+/// </summary>
+public sealed class RecipeEndToEndTests : IDisposable
+{
+    private const string ComponentName = "com.example.EdgeInference";
+    private const string Rid = "linux-x64";
+    private readonly string _folder = Directory.CreateTempSubdirectory("ei-e2e-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    [Fact]
+    public async Task Recipe_RunByTheEmulator_WorkerServesOverIpc_AndStopsCleanly()
+    {
+        if (System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier != Rid)
+        {
+            Assert.Skip($"The recipe's {Rid} manifest only runs on {Rid}.");
+        }
+
+        var workerOutput = WorkerBuildOutput();
+        var artifacts = Directory.CreateDirectory(Path.Combine(_folder, "artifacts")).FullName;
+        ZipWorker(workerOutput, Path.Combine(artifacts, $"edge-inference-worker-{Rid}.zip"));
+        var recipeText = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "recipes", "com.example.EdgeInference.yaml"), Token))
+            .Replace("{COMPONENT_NAME}", ComponentName, StringComparison.Ordinal)
+            .Replace("{COMPONENT_VERSION}", "1.0.0", StringComparison.Ordinal)
+            .Replace("{COMPONENT_AUTHOR}", "Tests", StringComparison.Ordinal)
+            .Replace("{BUCKET_NAME}", "test-bucket", StringComparison.Ordinal);
+
+        await using var harness = await IpcHarness.StartAsync(o => o.ThingName = "e2e");
+        var runner = new ComponentRunner(
+            harness.Emulator,
+            new ComponentRunOptions
+            {
+                Recipe = RecipeLoader.Parse(recipeText),
+                ArtifactsPath = artifacts,
+                RootPath = Path.Combine(_folder, "root"),
+                MergeConfiguration = new JsonObject
+                {
+                    ["Model"] = new JsonObject { ["Path"] = TestModels.ColorClassifier, ["Accelerator"] = "cpu", ["IntraOpThreads"] = "1" },
+                },
+                StopTimeout = TimeSpan.FromSeconds(15),
+            });
+        await using (runner)
+        {
+            var camera = await harness.ConnectCameraAsync();
+            await using var results = await camera.SubscribeToTopicAsync("edge-inference/e2e/result", cancellationToken: Token);
+            await runner.StartAsync(Token);
+
+            await WaitForUpdateStateRunningAsync(harness.Emulator, runner);
+            await camera.PublishToTopicAsync("edge-inference/e2e/infer", TestImages.Solid(24, 24, (0, 200, 0), ".jpg"), Token);
+            var result = await NextJsonAsync(results);
+
+            Assert.Equal("green", result.GetProperty("Classifications")[0].GetProperty("Label").GetString());
+            Assert.Equal("CPUExecutionProvider", result.GetProperty("ExecutionProvider").GetString());
+            Assert.Contains(harness.Emulator.Calls, c => c.ComponentName == ComponentName && c.Operation == "aws.greengrass#GetConfiguration" && c.ErrorCode is null);
+
+            await runner.StopAsync(Token);
+            Assert.Equal(0, await runner.RunCompletion.WaitAsync(TimeSpan.FromSeconds(20), Token));
+        }
+    }
+
+    private static async Task WaitForUpdateStateRunningAsync(NucleusEmulator emulator, ComponentRunner runner)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (emulator.StateChanges.Any(c => c.ComponentName == ComponentName && c.Source == StateChangeSource.UpdateState && c.State == ComponentLifecycleState.Running))
+            {
+                return;
+            }
+
+            if (runner.RunCompletion.IsCompleted)
+            {
+                break;
+            }
+
+            await Task.Delay(100, Token);
+        }
+
+        Assert.Fail("The worker never reported RUNNING over IPC. Its output:\n" + string.Join('\n', runner.Output.Select(o => $"[{o.Step}] {o.Text}")));
+    }
+
+    /// <summary>The worker's own build output for this configuration (the test project builds it as a reference).</summary>
+    private static string WorkerBuildOutput()
+    {
+        var testOutput = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var marker = $"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}";
+        var flavour = testOutput[(testOutput.LastIndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
+        var output = Path.Combine(RepoPaths.Root, "src", "EdgeInference.Worker", "bin", flavour);
+        Assert.True(File.Exists(Path.Combine(output, "EdgeInference.Worker")), $"The worker is not built at {output}.");
+        return output;
+    }
+
+    /// <summary>
+    /// The worker folder zipped with its files at the zip's root: the nucleus unpacks <c>NAME.zip</c> into
+    /// <c>{artifacts:decompressedPath}/NAME/</c>, which is where the recipe's Run line looks for the binary. (The CLI's
+    /// ArtifactZipper adds a top folder <c>NAME/</c> as well, which would put the binary one level deeper: reported.)
+    /// Unix modes kept; stored, not deflated, to stay fast; the bundled sample model is left out.
+    /// </summary>
+    private static void ZipWorker(string source, string zipPath)
+    {
+        using var archive = ZipFile.Open(zipPath, ZipArchiveMode.Create);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (relative.StartsWith("models/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var entry = archive.CreateEntryFromFile(file, relative, CompressionLevel.NoCompression);
+            if (!OperatingSystem.IsWindows())
+            {
+                entry.ExternalAttributes = (0x8000 | (int)File.GetUnixFileMode(file)) << 16;
+            }
+        }
+    }
+}
