@@ -83,4 +83,8 @@ internal static class EndToEndBenchmark
 }
 
 /// <param name="ClientCpuMs">CPU time the load generator itself used (it shares the machine with the worker).</param>
-internal sealed record EndToEndSamples(List<double> Latencies, List<double> WorkerTotals, List<double> WorkerInference, double Seconds, int Errors, string? FirstError, double ClientCpuMs);
+internal sealed record EndToEndSamples(List<double> Latencies, List<double> WorkerTotals, List<double> WorkerInference, double Seconds, int Errors, string? FirstError, double ClientCpuMs)
+{
+    /// <summary>Per request: client-observed latency minus the worker's own TotalMs, i.e. what the transport costs.</summary>
+    public List<double> Overheads => Latencies.Zip(WorkerTotals, (e2e, worker) => e2e - worker).ToList();
+}

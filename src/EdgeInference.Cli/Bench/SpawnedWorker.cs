@@ -27,18 +27,32 @@ internal sealed class SpawnedWorker : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<SpawnedWorker> StartAsync(string workerPath, IEnumerable<string> extraArguments, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Starts the worker on its embedded broker at a free port; ready when its retained status says RUNNING.</summary>
+    public static Task<SpawnedWorker> StartAsync(string workerPath, IEnumerable<string> extraArguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var port = FreeLoopbackPort();
+        return StartAsync(
+            workerPath,
+            [$"--Mqtt:Port={port}", .. extraArguments],
+            port,
+            process => WaitForRunningAsync(new WorkerConnection { Port = port }, process, timeout, cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>Starts the worker under a Greengrass nucleus (Transport=ipc); <paramref name="waitUntilRunning"/> says when it is serving.</summary>
+    public static Task<SpawnedWorker> StartUnderNucleusAsync(string workerPath, IEnumerable<string> extraArguments, Func<Process, Task> waitUntilRunning, CancellationToken cancellationToken) =>
+        StartAsync(workerPath, ["--Transport=ipc", .. extraArguments], 0, waitUntilRunning, cancellationToken);
+
+    private static async Task<SpawnedWorker> StartAsync(string workerPath, IEnumerable<string> arguments, int port, Func<Process, Task> waitUntilRunning, CancellationToken cancellationToken)
+    {
         var info = new ProcessStartInfo(workerPath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add($"--Mqtt:Port={port}");
         info.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
-        foreach (var argument in extraArguments)
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
@@ -50,10 +64,9 @@ internal sealed class SpawnedWorker : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var connection = new WorkerConnection { Port = port };
         try
         {
-            await WaitForRunningAsync(connection, process, timeout, cancellationToken).ConfigureAwait(false);
+            await waitUntilRunning(process).ConfigureAwait(false);
         }
         catch
         {

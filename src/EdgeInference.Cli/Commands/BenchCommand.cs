@@ -26,8 +26,10 @@ internal static class BenchCommand
         var threads = new Option<int?>("--intra-op-threads") { Description = "Model:IntraOpThreads for --spawn-worker." };
         var workerArgs = new Option<string[]>("--worker-arg") { Description = "Extra --Key=value for the spawned worker (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
+        var transport = new Option<string>("--transport") { Description = "mqtt, or both: also spawn the worker under an in-process Greengrass nucleus emulator (Transport=ipc) and compare per-request transport overhead (needs --spawn-worker).", DefaultValueFactory = _ => "mqtt" };
+        transport.AcceptOnlyFromAmong("mqtt", "both");
         var roundsOption = new Option<int>("--rounds") { Description = "Raw and end-to-end phases alternate this many times (each phase gets --seconds in all).", DefaultValueFactory = _ => 4 };
-        var command = new Command("bench", "Benchmark a worker end to end against raw ONNX Runtime on the same model.") { image, clients, seconds, maxRequests, spawn, workerPath, model, threads, workerArgs, json, roundsOption };
+        var command = new Command("bench", "Benchmark a worker end to end against raw ONNX Runtime on the same model.") { image, clients, seconds, maxRequests, spawn, workerPath, model, threads, workerArgs, json, roundsOption, transport };
         var connectionOptions = ClientCommands.AddConnectionOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,11 +42,12 @@ internal static class BenchCommand
             var report = new JsonObject();
 
             SpawnedWorker? spawned = null;
+            IpcEndToEndBenchmark? ipc = null;
+            var arguments = new List<string>(parse.GetValue(workerArgs) ?? []);
             try
             {
                 if (parse.GetValue(spawn))
                 {
-                    var arguments = new List<string>(parse.GetValue(workerArgs) ?? []);
                     if (parse.GetValue(model) is { } modelPath)
                     {
                         arguments.Add($"--Model:Path={Path.GetFullPath(modelPath)}");
@@ -57,6 +60,11 @@ internal static class BenchCommand
 
                     var executable = parse.GetValue(workerPath) ?? FindWorker();
                     spawned = await SpawnedWorker.StartAsync(executable, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+                    if (parse.GetValue(transport) == "both")
+                    {
+                        ipc = await IpcEndToEndBenchmark.StartAsync(executable, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+                        report["ColdStartIpcMs"] = Round(ipc.Worker.ColdStart.TotalMilliseconds);
+                    }
                     connection = connection with { Host = "127.0.0.1", Port = spawned.Port, ThingName = "local" };
                     report["ColdStartMs"] = Round(spawned.ColdStart.TotalMilliseconds);
                 }
@@ -84,6 +92,8 @@ internal static class BenchCommand
                 var slice = duration / rounds;
                 var (decode, naiveDecode, raw, rawDecodeAndRun) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
                 var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
+                var (ipcUnloaded, ipcWorker) = (new PhaseSamples(), new PhaseSamples());
+                var (mqttOverhead, ipcOverhead) = (new PhaseSamples(), new PhaseSamples());
                 var errors = 0;
                 string? firstError = null;
                 var loadedClientCpuMs = 0.0;
@@ -99,6 +109,16 @@ internal static class BenchCommand
                         unloaded.Add(single.Latencies, single.Seconds);
                         unloadedWorker.Add(single.WorkerTotals, single.Seconds);
                         unloadedRun.Add(single.WorkerInference, single.Seconds);
+                        mqttOverhead.Add(single.Overheads, single.Seconds);
+                        if (ipc is not null)
+                        {
+                            var overIpc = await ipc.MeasureUnloadedAsync(jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
+                            ipcUnloaded.Add(overIpc.Latencies, overIpc.Seconds);
+                            ipcWorker.Add(overIpc.WorkerTotals, overIpc.Seconds);
+                            ipcOverhead.Add(overIpc.Overheads, overIpc.Seconds);
+                            errors += overIpc.Errors;
+                            firstError ??= overIpc.FirstError;
+                        }
                         Add(raw, rawModel.Run(slice, cap, parallelRuns));
                         var many = await EndToEndBenchmark.MeasureAsync(connection, parse.GetValue(clients), jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
                         loaded.Add(many.Latencies, many.Seconds);
@@ -116,6 +136,13 @@ internal static class BenchCommand
                 report["EndToEndUnloaded"] = Stats(unloaded.Stats, errors);
                 report["WorkerTotalUnloaded"] = Stats(unloadedWorker.Stats);
                 report["WorkerInferenceUnloaded"] = Stats(unloadedRun.Stats);
+                report["TransportOverheadMqtt"] = Stats(mqttOverhead.Stats);
+                if (ipc is not null)
+                {
+                    report["EndToEndUnloadedIpc"] = Stats(ipcUnloaded.Stats);
+                    report["WorkerTotalUnloadedIpc"] = Stats(ipcWorker.Stats);
+                    report["TransportOverheadIpc"] = Stats(ipcOverhead.Stats);
+                }
                 report["EndToEndLoaded"] = Stats(loaded.Stats, errors);
                 report["WorkerTotalLoaded"] = Stats(loadedWorker.Stats);
                 report["LoadGeneratorCpuShare"] = Round(loadedClientCpuMs / (loaded.Stats.Seconds * 1000 * Environment.ProcessorCount), 3);
@@ -148,6 +175,11 @@ internal static class BenchCommand
             }
             finally
             {
+                if (ipc is not null)
+                {
+                    await ipc.DisposeAsync().ConfigureAwait(false);
+                }
+
                 if (spawned is not null)
                 {
                     await spawned.DisposeAsync().ConfigureAwait(false);
@@ -215,6 +247,17 @@ internal static class BenchReport
             lines.Add($"{name,-34}{s["Count"],8}{D(s["Throughput"]),10:F1}{D(s["P50Ms"]),10:F2}{D(s["P99Ms"]),10:F2}");
         }
 
+        if (r["TransportOverheadIpc"] is { } ipcOverhead)
+        {
+            lines.Add(string.Empty);
+            lines.Add($"{"per-request transport overhead (e2e − worker)",-34}{"count",8}{"",10}{"p50 ms",10}{"p99 ms",10}");
+            foreach (var (name, key) in new[] { ("  MQTT 5 (embedded broker)", "TransportOverheadMqtt"), ("  Greengrass IPC (local pub/sub)", "TransportOverheadIpc"), ("e2e unloaded over IPC", "EndToEndUnloadedIpc") })
+            {
+                var s = r[key]!;
+                lines.Add($"{name,-34}{s["Count"],8}{"",10}{D(s["P50Ms"]),10:F2}{D(s["P99Ms"]),10:F2}");
+            }
+        }
+
         var ratio = D(r["Ratios"]!["ThroughputEndToEndOverRaw"]);
         var overhead = D(r["Ratios"]!["UnloadedP50OverheadMs"]);
         lines.Add(string.Empty);
@@ -223,6 +266,13 @@ internal static class BenchReport
         lines.Add($"{"  naive / ours (same machine, same run)",-42}{D(r["Ratios"]!["JpegToTensorSpeedupOverNaive"]),10:F2}");
         lines.Add(Check("unloaded e2e p50 − raw decode+run p50 (ms)", overhead, "≤ 1.5", overhead <= 1.5));
         lines.Add($"{"  load generator's share of all cores",-42}{D(r["LoadGeneratorCpuShare"]),10:P1}   (the bench client runs on the same machine)");
+        if (r["TransportOverheadIpc"] is { } ipcOver)
+        {
+            var ipcP50 = D(ipcOver["P50Ms"]);
+            var mqttP50 = D(r["TransportOverheadMqtt"]!["P50Ms"]);
+            lines.Add(Check("IPC overhead p50 − MQTT overhead p50 (ms)", ipcP50 - mqttP50, "≤ 0", ipcP50 <= mqttP50));
+        }
+
         if (r["ColdStartMs"] is { } cold)
         {
             lines.Add(Check("cold start to RUNNING (ms)", D(cold), "≤ 1500", D(cold) <= 1500, "F0"));

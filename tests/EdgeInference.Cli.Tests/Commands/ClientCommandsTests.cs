@@ -101,6 +101,25 @@ public sealed class ClientCommandsTests
         }
     }
 
+    [Fact]
+    public async Task Bench_SpawnWorkerOverBothTransports_MeasuresColdStartMemoryAndIpcVersusMqttOverhead()
+    {
+        var worker = Path.Combine(WorkerProcess.WorkerDirectory, "EdgeInference.Worker");
+
+        var result = await InvokeAsync(
+            "bench", "--spawn-worker", "--transport", "both", "--worker", worker, "--model", TestModels.ColorClassifier,
+            "--seconds", "0.4", "--rounds", "1", "--clients", "2", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var report = JsonDocument.Parse(result.Output).RootElement;
+        Assert.True(report.GetProperty("ColdStartMs").GetDouble() > 0);
+        Assert.True(report.GetProperty("ColdStartIpcMs").GetDouble() > 0);
+        Assert.True(report.GetProperty("WorkerPeakRssMB").GetDouble() > 10);
+        Assert.True(report.GetProperty("TransportOverheadIpc").GetProperty("Count").GetInt32() > 0);
+        Assert.True(report.GetProperty("TransportOverheadMqtt").GetProperty("Count").GetInt32() > 0);
+        Assert.Equal("color-classifier", report.GetProperty("Model").GetString());
+    }
+
     private static async Task<string> WriteTempAsync(byte[] bytes)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("edge-inference-cli-").FullName, "input.bin");
