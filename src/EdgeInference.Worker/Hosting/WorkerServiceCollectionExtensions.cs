@@ -41,6 +41,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<ModelReloader>();
         services.AddSingleton<RequestQueue>();
         services.AddSingleton<InferenceService>();
+        services.AddSingleton<RequestDispatcher>();
         services.AddSingleton<DescribeService>();
 
         services.AddHostedService<EmbeddedBrokerService>();

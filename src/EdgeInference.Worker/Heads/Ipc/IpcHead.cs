@@ -31,9 +31,8 @@ internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyn
     private readonly IpcOptions _options;
     private readonly TopicOptions _topics;
     private readonly bool _enabled;
-    private readonly InferenceService _inference;
     private readonly DescribeService _describe;
-    private readonly RequestQueue _queue;
+    private readonly RequestDispatcher _dispatcher;
     private readonly WorkerState _state;
     private readonly ModelReloader _reloader;
     private readonly IConfiguration _configuration;
@@ -52,9 +51,8 @@ internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyn
         IOptions<TopicOptions> topics,
         IOptions<WorkerOptions> worker,
         TransportSelection transport,
-        InferenceService inference,
         DescribeService describe,
-        RequestQueue queue,
+        RequestDispatcher dispatcher,
         WorkerState state,
         ModelReloader reloader,
         IConfiguration configuration,
@@ -64,9 +62,8 @@ internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyn
         _options = options.Value;
         _topics = topics.Value.Resolve(worker.Value.EffectiveThingName);
         _enabled = transport.UsesIpc;
-        _inference = inference;
         _describe = describe;
-        _queue = queue;
+        _dispatcher = dispatcher;
         _state = state;
         _reloader = reloader;
         _configuration = configuration;
@@ -351,38 +348,15 @@ internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyn
             return;
         }
 
-        var request = _inference.Parse(new ReadOnlySequence<byte>(payload), requestIdHint);
-        var replyTopic = ReplyTopic(responseTopic, request.ReplyTo, _topics.Result);
-        if (request.Error is not null)
-        {
-            await ReplyAsync(replyTopic, correlationData, _inference.Run(request)).ConfigureAwait(false);
-            return;
-        }
-
-        var accepted = _queue.TryEnqueue(async () =>
-        {
-            var reply = _inference.Run(request);
-            await ReplyAsync(replyTopic, correlationData, reply).ConfigureAwait(false);
-        });
-        if (!accepted)
-        {
-            await ReplyAsync(replyTopic, correlationData, _inference.Busy(request.RequestId)).ConfigureAwait(false);
-        }
+        await _dispatcher.DispatchAsync(
+            new ReadOnlySequence<byte>(payload),
+            requestIdHint,
+            replyTo => ReplyTopic(responseTopic, replyTo, _topics.Result),
+            (topic, reply) => ReplyAsync(topic, correlationData, reply)).ConfigureAwait(false);
     }
 
-    /// <summary>Never reply onto a topic we serve (that would feed our own replies back to us).</summary>
-    private string ReplyTopic(string? responseTopic, string? replyTo, string fallback)
-    {
-        foreach (var candidate in new[] { responseTopic, replyTo })
-        {
-            if (!string.IsNullOrEmpty(candidate) && candidate != _topics.Request && candidate != _topics.Describe && candidate.IndexOfAny(['+', '#', '*']) < 0)
-            {
-                return candidate;
-            }
-        }
-
-        return fallback;
-    }
+    private string ReplyTopic(string? responseTopic, string? replyTo, string fallback) =>
+        RequestDispatcher.ChooseReplyTopic(_topics, responseTopic, replyTo, fallback);
 
     private async Task ReplyAsync(string topic, byte[]? correlationData, byte[] payload)
     {

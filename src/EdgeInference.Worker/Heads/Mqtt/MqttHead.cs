@@ -30,9 +30,8 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
     private readonly string _clientId;
     private readonly string _host;
     private readonly bool _enabled;
-    private readonly InferenceService _inference;
     private readonly DescribeService _describe;
-    private readonly RequestQueue _queue;
+    private readonly RequestDispatcher _dispatcher;
     private readonly WorkerState _state;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MqttHead> _logger;
@@ -48,9 +47,8 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         IOptions<TopicOptions> topics,
         IOptions<WorkerOptions> worker,
         TransportSelection transport,
-        InferenceService inference,
         DescribeService describe,
-        RequestQueue queue,
+        RequestDispatcher dispatcher,
         WorkerState state,
         TimeProvider timeProvider,
         ILogger<MqttHead> logger)
@@ -61,9 +59,8 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         _clientId = (string.IsNullOrWhiteSpace(_options.ClientId) ? "edge-inference-{ThingName}" : _options.ClientId).Replace("{ThingName}", thingName, StringComparison.Ordinal);
         _host = _options.UsesEmbeddedBroker ? _options.EmbeddedBindAddress : _options.Host!;
         _enabled = transport.UsesMqtt;
-        _inference = inference;
         _describe = describe;
-        _queue = queue;
+        _dispatcher = dispatcher;
         _state = state;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -280,25 +277,13 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
             }
 
             // Copy: MQTTnet may reuse the receive buffer once this handler returns.
-            var payload = new System.Buffers.ReadOnlySequence<byte>(message.Payload.ToArray());
-            var request = _inference.Parse(payload, UserProperty(message, "RequestId"));
-            var replyTopic = ReplyTopic(message.ResponseTopic, request.ReplyTo, _topics.Result);
+            var payload = new ReadOnlySequence<byte>(message.Payload.ToArray());
             var correlation = message.CorrelationData;
-            if (request.Error is not null)
-            {
-                await ReplyAsync(replyTopic, correlation, _inference.Run(request)).ConfigureAwait(false);
-                return;
-            }
-
-            var accepted = _queue.TryEnqueue(async () =>
-            {
-                var reply = _inference.Run(request);
-                await ReplyAsync(replyTopic, correlation, reply).ConfigureAwait(false);
-            });
-            if (!accepted)
-            {
-                await ReplyAsync(replyTopic, correlation, _inference.Busy(request.RequestId)).ConfigureAwait(false);
-            }
+            await _dispatcher.DispatchAsync(
+                payload,
+                UserProperty(message, "RequestId"),
+                replyTo => ReplyTopic(message.ResponseTopic, replyTo, _topics.Result),
+                (topic, reply) => ReplyAsync(topic, correlation, reply)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -307,19 +292,8 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         }
     }
 
-    /// <summary>Never reply onto a topic we serve (that would feed our own replies back to us).</summary>
-    private string ReplyTopic(string? responseTopic, string? replyTo, string fallback)
-    {
-        foreach (var candidate in new[] { responseTopic, replyTo })
-        {
-            if (!string.IsNullOrEmpty(candidate) && candidate != _topics.Request && candidate != _topics.Describe && candidate.IndexOfAny(['+', '#']) < 0)
-            {
-                return candidate;
-            }
-        }
-
-        return fallback;
-    }
+    private string ReplyTopic(string? responseTopic, string? replyTo, string fallback) =>
+        RequestDispatcher.ChooseReplyTopic(_topics, responseTopic, replyTo, fallback);
 
     private async Task ReplyAsync(string topic, byte[]? correlationData, byte[] payload)
     {
