@@ -1,4 +1,3 @@
-using System.Globalization;
 using EdgeInference.Core.Inference;
 using OpenCvSharp;
 
@@ -15,21 +14,7 @@ public sealed class ImageDecoder
     private readonly int _targetHeight;
     private readonly long _maxPixels;
 
-    static ImageDecoder()
-    {
-        // OpenCV's own ceiling, for formats whose headers we do not read (TIFF, PNM, ...). OpenCV reads the native
-        // environment (getenv) once, so it must be set with libc's setenv before the first decode.
-        if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS") is null)
-        {
-            var value = (1L << 28).ToString(CultureInfo.InvariantCulture);
-            NativeMemory.SetEnv("OPENCV_IO_MAX_IMAGE_PIXELS", value, 0);
-            Environment.SetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS", value);
-        }
-
-        // Decode and resize run per request on the request's own thread; OpenCV's worker pool would only spin
-        // beside ONNX Runtime's threads (a reduced-scale decode of a camera frame is ~2 ms of work).
-        Cv2.SetNumThreads(1);
-    }
+    static ImageDecoder() => OpenCvEnvironment.Configure();
 
     public ImageDecoder(int targetWidth, int targetHeight, long maxPixels)
     {

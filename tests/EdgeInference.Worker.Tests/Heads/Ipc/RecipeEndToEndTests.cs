@@ -75,11 +75,54 @@ public sealed class RecipeEndToEndTests : IDisposable
 
             Assert.Equal("green", result.GetProperty("Classifications")[0].GetProperty("Label").GetString());
             Assert.Equal("CPUExecutionProvider", result.GetProperty("ExecutionProvider").GetString());
+            var fromNode = await RequestWithNpmSdkAsync(harness.Emulator, "edge-inference/e2e/infer", TestImages.Solid(24, 24, (250, 0, 0), ".png"));
+            Assert.Equal("npm-camera-1", fromNode.GetProperty("RequestId").GetString());
+            Assert.Equal("red", fromNode.GetProperty("Classifications")[0].GetProperty("Label").GetString());
             Assert.Contains(harness.Emulator.Calls, c => c.ComponentName == ComponentName && c.Operation == "aws.greengrass#GetConfiguration" && c.ErrorCode is null);
 
             await runner.StopAsync(Token);
             Assert.Equal(0, await runner.RunCompletion.WaitAsync(TimeSpan.FromSeconds(20), Token));
         }
+    }
+
+    /// <summary>
+    /// A component written with the official npm Greengrass IPC client (aws-iot-device-sdk-v2) sends a JSON request with
+    /// ReplyTo and returns the reply, proving a third-party client gets served by the worker through the nucleus.
+    /// </summary>
+    private async Task<System.Text.Json.JsonElement> RequestWithNpmSdkAsync(NucleusEmulator emulator, string requestTopic, byte[] image)
+    {
+        var node = new[] { "/usr/bin/node", "/usr/local/bin/node" }.FirstOrDefault(File.Exists);
+        if (node is null || !Directory.Exists(Path.Combine(RepoPaths.NodeModules, "aws-iot-device-sdk-v2")))
+        {
+            Assert.Skip("node or tests/node/node_modules/aws-iot-device-sdk-v2 is absent (tests/run.sh installs them).");
+        }
+
+        const string NodeComponent = "com.example.NodeCamera";
+        var registration = emulator.AddComponent(NodeComponent, new JsonObject { ["accessControl"] = Policies(NodeComponent, "edge-inference/*", "camera/*") });
+        var imagePath = Path.Combine(_folder, "node-image.png");
+        await File.WriteAllBytesAsync(imagePath, image, Token);
+        var startInfo = new System.Diagnostics.ProcessStartInfo(node, [Path.Combine(AppContext.BaseDirectory, "Npm", "camera-client.js")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.Environment["NODE_PATH"] = RepoPaths.NodeModules;
+        startInfo.Environment["AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT"] = emulator.SocketPath;
+        startInfo.Environment["SVCUID"] = registration.AuthToken;
+        startInfo.Environment["REQUEST_TOPIC"] = requestTopic;
+        // The worker may only publish where its recipe's accessControl lets it: edge-inference/*.
+        startInfo.Environment["REPLY_TOPIC"] = "edge-inference/e2e/replies/node-camera";
+        startInfo.Environment["IMAGE_FILE"] = imagePath;
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        bound.CancelAfter(TimeSpan.FromSeconds(40));
+        var stdout = await process.StandardOutput.ReadToEndAsync(bound.Token);
+        var stderr = await process.StandardError.ReadToEndAsync(bound.Token);
+        await process.WaitForExitAsync(bound.Token);
+        var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        Assert.True(process.ExitCode == 0 && line is not null, $"node exited with {process.ExitCode}: {stdout} {stderr}");
+        return System.Text.Json.JsonDocument.Parse(line!["RESULT ".Length..]).RootElement.Clone();
     }
 
     private static async Task WaitForUpdateStateRunningAsync(NucleusEmulator emulator, ComponentRunner runner)
@@ -114,10 +157,9 @@ public sealed class RecipeEndToEndTests : IDisposable
     }
 
     /// <summary>
-    /// The worker folder zipped with its files at the zip's root: the nucleus unpacks <c>NAME.zip</c> into
-    /// <c>{artifacts:decompressedPath}/NAME/</c>, which is where the recipe's Run line looks for the binary. (The CLI's
-    /// ArtifactZipper adds a top folder <c>NAME/</c> as well, which would put the binary one level deeper: reported.)
-    /// Unix modes kept; stored, not deflated, to stay fast; the bundled sample model is left out.
+    /// The worker folder zipped with its files at the zip's root, as the CLI's ArtifactZipper does: the nucleus unpacks
+    /// <c>NAME.zip</c> into <c>{artifacts:decompressedPath}/NAME/</c>, which is where the recipe's Run line looks for the
+    /// binary. Unix modes kept; stored, not deflated, to stay fast; the bundled sample model is left out.
     /// </summary>
     private static void ZipWorker(string source, string zipPath)
     {
