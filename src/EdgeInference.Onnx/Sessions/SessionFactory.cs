@@ -14,6 +14,9 @@ namespace EdgeInference.Onnx.Sessions;
 /// </summary>
 public static class SessionFactory
 {
+    /// <summary>ORT's status codes for a bad model, as <c>NativeApiStatus</c> prefixes them (the enum itself is internal).</summary>
+    private static readonly string[] ModelErrorCodes = ["[ErrorCode:InvalidProtobuf]", "[ErrorCode:InvalidGraph]", "[ErrorCode:NoModel]", "[ErrorCode:NoSuchFile]"];
+
     public static (InferenceSession Session, ExecutionProviderInfo Provider) Create(ModelPackage package, OnnxEngineOptions options, ILogger logger)
     {
         var available = OrtEnv.Instance().GetAvailableProviders();
@@ -32,7 +35,7 @@ public static class SessionFactory
             OnnxLog.GpuSessionCreated(logger, active, options.GpuDeviceId);
             return (session, Info(requested, active, available, null));
         }
-        catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException or AccessViolationException))
+        catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException or AccessViolationException) && !IsModelProblem(ex))
         {
             var reason = $"CUDA is unavailable: {ex.GetType().Name}: {FirstLine(ex.Message)} (providers in this ONNX Runtime build: {string.Join(", ", available)})";
             if (options.Accelerator == Accelerator.Gpu)
@@ -48,6 +51,11 @@ public static class SessionFactory
             gpuOptions?.Dispose();
         }
     }
+
+    /// <summary>A broken model fails on any provider: it must surface as itself, not as "CUDA is unavailable".</summary>
+    private static bool IsModelProblem(Exception ex) =>
+        ex is OnnxRuntimeException && ModelErrorCodes.Any(code => ex.Message.StartsWith(code, StringComparison.Ordinal));
+
 
     private static string AppendGpuProviders(SessionOptions sessionOptions, OnnxEngineOptions options)
     {
