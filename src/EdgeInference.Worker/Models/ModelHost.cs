@@ -100,6 +100,7 @@ public sealed class ModelHost : IDisposable
                 Accelerator = Enum.Parse<Accelerator>(options.Accelerator, ignoreCase: true),
                 IntraOpThreads = EffectiveThreads(options),
                 AllowSpinning = options.AllowSpinning,
+                GraphOptimization = Enum.Parse<GraphOptimization>(options.GraphOptimization, ignoreCase: true),
                 UseTensorRt = options.UseTensorRt,
                 TensorRtCachePath = options.TensorRtCachePath,
                 GpuDeviceId = options.GpuDeviceId,

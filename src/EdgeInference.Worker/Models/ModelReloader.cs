@@ -98,6 +98,7 @@ public sealed class ModelReloader
             || !string.Equals(current.Accelerator, options.Accelerator, StringComparison.OrdinalIgnoreCase)
             || current.IntraOpThreads != options.IntraOpThreads
             || current.AllowSpinning != options.AllowSpinning
+            || !string.Equals(current.GraphOptimization, options.GraphOptimization, StringComparison.OrdinalIgnoreCase)
             || current.UseTensorRt != options.UseTensorRt
             || !string.Equals(current.TensorRtCachePath ?? string.Empty, options.TensorRtCachePath ?? string.Empty, StringComparison.Ordinal)
             || current.GpuDeviceId != options.GpuDeviceId

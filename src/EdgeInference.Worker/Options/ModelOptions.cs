@@ -14,6 +14,9 @@ public sealed class ModelOptions
     /// <summary>ORT intra-op threads per run; 0: the cores divided among Limits:MaxConcurrentRequests (at least 1).</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>ORT graph optimisation: <c>all</c> (fastest runs), <c>extended</c> (lower peak memory while loading), <c>basic</c>.</summary>
+    public string GraphOptimization { get; set; } = "all";
+
     /// <summary>Let idle ORT intra-op threads spin between runs (default: sleep, leaving the cores to decoding and MQTT).</summary>
     public bool AllowSpinning { get; set; }
 

@@ -31,12 +31,19 @@ internal sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
 {
     public static readonly string[] Accelerators = ["auto", "gpu", "cpu"];
 
+    public static readonly string[] GraphOptimizations = ["all", "extended", "basic"];
+
     public ValidateOptionsResult Validate(string? name, ModelOptions options)
     {
         var errors = new List<string>();
         if (!Accelerators.Contains(options.Accelerator, StringComparer.OrdinalIgnoreCase))
         {
             errors.Add($"Model:Accelerator must be one of {string.Join(", ", Accelerators)} (got '{options.Accelerator}').");
+        }
+
+        if (!GraphOptimizations.Contains(options.GraphOptimization, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Model:GraphOptimization must be one of {string.Join(", ", GraphOptimizations)} (got '{options.GraphOptimization}').");
         }
 
         if (options.IntraOpThreads is < 0 or > 256)

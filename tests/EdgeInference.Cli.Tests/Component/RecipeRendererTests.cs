@@ -28,6 +28,7 @@ public sealed class RecipeRendererTests
     [InlineData("Model/Path", "")]
     [InlineData("Model/Accelerator", "auto")]
     [InlineData("Model/IntraOpThreads", "0")]
+    [InlineData("Model/GraphOptimization", "all")]
     [InlineData("Mqtt/Host", "")]
     [InlineData("Mqtt/Port", "1883")]
     [InlineData("Mqtt/ClientId", "edge-inference-{ThingName}")]

@@ -72,6 +72,10 @@ public sealed class OptionsValidatorsTests
     }
 
     [Fact]
+    public void Validate_UnknownGraphOptimization_NamesTheKey() =>
+        AssertFails(new ModelOptionsValidator().Validate(null, new ModelOptions { Path = TestModels.ColorClassifier, GraphOptimization = "max" }).FailureMessage, "Model:GraphOptimization", "max");
+
+    [Fact]
     public void Validate_UnknownTransport_Refused() =>
         AssertFails(new WorkerOptionsValidator().Validate(null, new WorkerOptions { Transport = "http" }).FailureMessage, "Transport", "http");
 
