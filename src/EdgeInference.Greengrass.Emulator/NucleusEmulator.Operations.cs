@@ -81,10 +81,12 @@ public sealed partial class NucleusEmulator
 
         AuthorizePubSub(context, request.Topic);
         var mode = request.ReceiveMode ?? (TopicFilter.HasMqttWildcard(request.Topic) ? ReceiveMode.ReceiveMessagesFromOthers : ReceiveMode.ReceiveAllMessages);
+        // Subscribed before answering, as the nucleus does: a message published as soon as the client sees the response
+        // is delivered (the stream holds events back until its response is out).
+        var subscription = _pubSub.Subscribe(context.ComponentName, request.Topic, mode, context.Stream);
         await context.Stream.RespondAsync(
             IpcOperations.SubscribeToTopic.Operation.ResponseShape, new SubscribeToTopicResponse(), IpcJsonContext.Default.SubscribeToTopicResponse, terminate: false, context.CancellationToken)
             .ConfigureAwait(false);
-        var subscription = _pubSub.Subscribe(context.ComponentName, request.Topic, mode, context.Stream);
         await context.Stream.OnClosedAsync(() =>
         {
             subscription.Dispose();
@@ -182,13 +184,10 @@ public sealed partial class NucleusEmulator
         }
 
         var stream = context.Stream;
-        await stream.RespondAsync(
-            IpcOperations.SubscribeToConfigurationUpdate.Operation.ResponseShape,
-            new SubscribeToConfigurationUpdateResponse(),
-            IpcJsonContext.Default.SubscribeToConfigurationUpdateResponse,
-            terminate: false,
-            context.CancellationToken).ConfigureAwait(false);
         var eventShape = IpcOperations.SubscribeToConfigurationUpdate.EventShape;
+
+        // Watch before answering, as the nucleus does: an update right after the client sees the response must not be
+        // lost (the stream holds events back until its response is out).
         var watch = _configuration.Watch(componentName, [.. keyPath], async changedPath =>
         {
             var update = new ConfigurationUpdateEvents
@@ -197,6 +196,21 @@ public sealed partial class NucleusEmulator
             };
             await stream.SendEventAsync(eventShape, JsonSerializer.SerializeToUtf8Bytes(update, IpcJsonContext.Default.ConfigurationUpdateEvents)).ConfigureAwait(false);
         });
+        try
+        {
+            await stream.RespondAsync(
+                IpcOperations.SubscribeToConfigurationUpdate.Operation.ResponseShape,
+                new SubscribeToConfigurationUpdateResponse(),
+                IpcJsonContext.Default.SubscribeToConfigurationUpdateResponse,
+                terminate: false,
+                context.CancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            watch.Dispose();
+            throw;
+        }
+
         await stream.OnClosedAsync(() =>
         {
             watch.Dispose();

@@ -17,6 +17,7 @@ internal sealed class ServerStream
     private readonly IServerStreamSink _sink;
     private readonly Lock _sync = new();
     private readonly List<Func<ValueTask>> _cleanups = [];
+    private readonly TaskCompletionSource _responded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _closed;
 
     public ServerStream(IServerStreamSink sink, int id, string operation)
@@ -42,12 +43,27 @@ internal sealed class ServerStream
     }
 
     /// <summary>Sends the operation response: TerminateStream for request/response operations, flags 0 for streaming ones.</summary>
-    public ValueTask<bool> RespondAsync<T>(string shape, T response, JsonTypeInfo<T> info, bool terminate, CancellationToken cancellationToken = default) =>
-        SendJsonAsync(RpcMessageType.ApplicationMessage, terminate, shape, JsonSerializer.SerializeToUtf8Bytes(response, info), cancellationToken);
+    public async ValueTask<bool> RespondAsync<T>(string shape, T response, JsonTypeInfo<T> info, bool terminate, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await SendJsonAsync(RpcMessageType.ApplicationMessage, terminate, shape, JsonSerializer.SerializeToUtf8Bytes(response, info), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _responded.TrySetResult();
+        }
+    }
 
-    /// <summary>Sends a stream event (flags 0) with an already serialised JSON payload.</summary>
-    public ValueTask<bool> SendEventAsync(string shape, ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default) =>
-        SendJsonAsync(RpcMessageType.ApplicationMessage, terminate: false, shape, json, cancellationToken);
+    /// <summary>
+    /// Sends a stream event (flags 0) with an already serialised JSON payload. Events raised before the operation's
+    /// response wait for it, so a subscription can be registered before answering without an event overtaking the answer.
+    /// </summary>
+    public async ValueTask<bool> SendEventAsync(string shape, ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default)
+    {
+        await _responded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await SendJsonAsync(RpcMessageType.ApplicationMessage, terminate: false, shape, json, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Sends a modelled error the Java nucleus way: ApplicationError, TerminateStream, Gson-style payload.</summary>
     public ValueTask<bool> SendModelledErrorAsync(string errorCode, string message, JsonObject? extraMembers, CancellationToken cancellationToken = default)
@@ -105,6 +121,7 @@ internal sealed class ServerStream
     /// <summary>Marks the stream closed (client TerminateStream or connection loss) and runs the cleanups.</summary>
     public async ValueTask CloseFromPeerAsync()
     {
+        _responded.TrySetResult();
         Func<ValueTask>[] cleanups;
         lock (_sync)
         {
