@@ -88,9 +88,11 @@ public sealed class ImagePreprocessor
             return source.Clone();
         }
 
-        var shrinking = size.Width < source.Width && size.Height < source.Height;
+        // Area averaging only where a strong shrink would alias; below 2× (typical after a reduced-scale JPEG decode,
+        // which already filtered in the DCT) bilinear is as good and ~0.4 ms cheaper per camera frame (measured).
+        var strongShrink = size.Width * 2 <= source.Width && size.Height * 2 <= source.Height;
         var result = new Mat();
-        Cv2.Resize(source, result, size, 0, 0, shrinking ? InterpolationFlags.Area : InterpolationFlags.Linear);
+        Cv2.Resize(source, result, size, 0, 0, strongShrink ? InterpolationFlags.Area : InterpolationFlags.Linear);
         return result;
     }
 
