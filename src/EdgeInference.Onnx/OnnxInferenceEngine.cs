@@ -99,7 +99,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
                 LoadMs = loadMs,
                 WarmupMs = warmupMs,
             };
-            OnnxLog.ModelLoaded(logger, package.Name, ManifestValidator.TaskName(package.Manifest.Task), package.Sha256, loadMs, warmupMs, provider.Active);
+            OnnxLog.ModelLoaded(logger, package.Name, package.Manifest.Task.ToJsonName(), package.Sha256, loadMs, warmupMs, provider.Active);
             return engine;
         }
         catch

@@ -136,3 +136,15 @@ public enum OutputRole
     /// <summary>Feature vector (any shape; flattened).</summary>
     Embedding,
 }
+
+public static class ModelTaskExtensions
+{
+    /// <summary>The task's name as manifests and describe replies spell it (<c>classification</c>, <c>anomaly</c>, <c>embedding</c>).</summary>
+    public static string ToJsonName(this ModelTask task) => task switch
+    {
+        ModelTask.Classification => "classification",
+        ModelTask.Anomaly => "anomaly",
+        ModelTask.Embedding => "embedding",
+        _ => task.ToString().ToLowerInvariant(),
+    };
+}

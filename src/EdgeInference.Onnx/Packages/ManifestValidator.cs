@@ -69,12 +69,12 @@ public static class ManifestValidator
         var allowed = RolesByTask[manifest.Task];
         foreach (var output in manifest.Outputs.Where(o => !allowed.Contains(o.Role)))
         {
-            errors.Add($"Output '{output.Name}' has role {output.Role}, which a {TaskName(manifest.Task)} model does not use (allowed: {string.Join(", ", allowed)}).");
+            errors.Add($"Output '{output.Name}' has role {output.Role}, which a {manifest.Task.ToJsonName()} model does not use (allowed: {string.Join(", ", allowed)}).");
         }
 
         if (!manifest.Outputs.Any(o => allowed.Contains(o.Role)))
         {
-            errors.Add($"A {TaskName(manifest.Task)} model needs an output with role {string.Join(" or ", allowed)}.");
+            errors.Add($"A {manifest.Task.ToJsonName()} model needs an output with role {string.Join(" or ", allowed)}.");
         }
 
         foreach (var output in manifest.Outputs.Where(o => o.ElementType is not (null or "float32")))
@@ -212,5 +212,4 @@ public static class ManifestValidator
     private static string Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
         string.Join(", ", nodes.Select(kv => $"'{kv.Key}' {kv.Value.ElementDataType} {Shape(kv.Value.Dimensions)}"));
 
-    internal static string TaskName(ModelTask task) => task.ToString().ToLowerInvariant();
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using EdgeInference.Core.Json;
+using EdgeInference.Core.Manifest;
 using EdgeInference.Core.Results;
 using EdgeInference.Worker.Models;
 using EdgeInference.Worker.Options;
@@ -55,7 +56,7 @@ public sealed class DescribeService
                 Model = model is null ? null : new RuntimeModelDescription
                 {
                     Name = model.Name,
-                    Task = ManifestValidatorNames.Task(model.Task),
+                    Task = model.Task.ToJsonName(),
                     Sha256 = model.Sha256,
                     PackagePath = model.PackagePath,
                     Inputs = model.Inputs,
@@ -77,9 +78,4 @@ public sealed class DescribeService
     }
 
     public byte[] BuildJson(string? requestId) => JsonSerializer.SerializeToUtf8Bytes(Build(requestId), CoreJsonContext.Default.DescribeReply);
-}
-
-internal static class ManifestValidatorNames
-{
-    public static string Task(Core.Manifest.ModelTask task) => task.ToString().ToLowerInvariant();
 }
