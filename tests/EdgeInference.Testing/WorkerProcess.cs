@@ -79,6 +79,9 @@ public sealed class WorkerProcess : IAsyncDisposable
             WorkingDirectory = WorkerDirectory,
         };
         info.ArgumentList.Add(Path.Combine(WorkerDirectory, "EdgeInference.Worker.dll"));
+
+        // Tests stay out of the user's cache folder; arguments given by the test come later and win.
+        info.ArgumentList.Add("--Model:OptimizedModelCache=off");
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

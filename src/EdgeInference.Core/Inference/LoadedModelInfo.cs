@@ -54,6 +54,9 @@ public sealed record ExecutionProviderInfo
     public required IReadOnlyList<string> Available { get; init; }
     /// <summary>Why a GPU was not used though <c>auto</c> would have taken one; null when none was wanted or it works.</summary>
     public string? FallbackReason { get; init; }
+
+    /// <summary>How the session's optimised model was obtained: <c>hit: PATH</c> (loaded as kept), <c>stored: PATH</c> (built and kept), or null (no cache).</summary>
+    public string? OptimizedModelCache { get; init; }
 }
 
 public sealed record OnnxModelMetadata

@@ -23,6 +23,8 @@ public sealed record RuntimeDescription
     public required string RequestedAccelerator { get; init; }
     public IReadOnlyList<string>? AvailableExecutionProviders { get; init; }
     public string? FallbackReason { get; init; }
+    /// <summary>How the optimised model was obtained (<c>hit: PATH</c>, <c>stored: PATH</c>), null without the cache.</summary>
+    public string? OptimizedModelCache { get; init; }
     /// <summary>ORT intra-op threads each run uses (Model:IntraOpThreads, or cores / MaxConcurrentRequests when 0).</summary>
     public int IntraOpThreads { get; init; }
     public RuntimeModelDescription? Model { get; init; }

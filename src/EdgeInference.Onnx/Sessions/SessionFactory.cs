@@ -23,7 +23,8 @@ public static class SessionFactory
         var requested = options.Accelerator.ToString().ToLowerInvariant();
         if (options.Accelerator == Accelerator.Cpu)
         {
-            return (CreateCpu(package, options), Info(requested, ExecutionProviders.Cpu, available, null));
+            var (cpuSession, cacheNote) = CreateCpu(package, options, logger);
+            return (cpuSession, Info(requested, ExecutionProviders.Cpu, available, null) with { OptimizedModelCache = cacheNote });
         }
 
         SessionOptions? gpuOptions = null;
@@ -44,7 +45,8 @@ public static class SessionFactory
             }
 
             OnnxLog.GpuFallback(logger, reason);
-            return (CreateCpu(package, options), Info(requested, ExecutionProviders.Cpu, available, reason));
+            var (cpuSession, cacheNote) = CreateCpu(package, options, logger);
+            return (cpuSession, Info(requested, ExecutionProviders.Cpu, available, reason) with { OptimizedModelCache = cacheNote });
         }
         finally
         {
@@ -78,10 +80,77 @@ public static class SessionFactory
         return options.UseTensorRt ? ExecutionProviders.TensorRt : ExecutionProviders.Cuda;
     }
 
-    private static InferenceSession CreateCpu(ModelPackage package, OnnxEngineOptions options)
+    /// <summary>The CPU session, through the optimised-model cache when one is configured (see <see cref="OptimizedModelCache"/>).</summary>
+    private static (InferenceSession Session, string? CacheNote) CreateCpu(ModelPackage package, OnnxEngineOptions options, ILogger logger)
     {
+        if (options.OptimizedModelCacheDirectory is not { Length: > 0 } directory || options.GraphOptimization == GraphOptimization.Basic)
+        {
+            using var plain = CreateBaseOptions(options);
+            return (Open(package, plain), null);
+        }
+
+        var cachedPath = new OptimizedModelCache(directory).PathFor(package.Sha256, options.GraphOptimization);
+        if (File.Exists(cachedPath))
+        {
+            try
+            {
+                using var cachedOptions = CreateBaseOptions(options);
+                cachedOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+                var session = new InferenceSession(cachedPath, cachedOptions);
+                OnnxLog.OptimizedModelLoaded(logger, cachedPath);
+                return (session, "hit: " + cachedPath);
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                OnnxLog.OptimizedModelUnusable(logger, cachedPath, ex.Message);
+                TryDelete(cachedPath);
+            }
+        }
+
         using var sessionOptions = CreateBaseOptions(options);
-        return Open(package, sessionOptions);
+        string? temporary = null;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            temporary = OptimizedModelCache.TemporaryPathFor(cachedPath);
+            sessionOptions.OptimizedModelFilePath = temporary;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            OnnxLog.OptimizedModelUnusable(logger, directory, ex.Message);
+            temporary = null;
+        }
+
+        var built = Open(package, sessionOptions);
+        if (temporary is null || !File.Exists(temporary))
+        {
+            return (built, null);
+        }
+
+        try
+        {
+            File.Move(temporary, cachedPath, overwrite: true);
+            OnnxLog.OptimizedModelStored(logger, cachedPath);
+            return (built, "stored: " + cachedPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            OnnxLog.OptimizedModelUnusable(logger, cachedPath, ex.Message);
+            TryDelete(temporary);
+            return (built, null);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next start to overwrite.
+        }
     }
 
     private static InferenceSession Open(ModelPackage package, SessionOptions sessionOptions) =>

@@ -101,6 +101,7 @@ public sealed class ModelHost : IDisposable
                 IntraOpThreads = EffectiveThreads(options),
                 AllowSpinning = options.AllowSpinning,
                 GraphOptimization = Enum.Parse<GraphOptimization>(options.GraphOptimization, ignoreCase: true),
+                OptimizedModelCacheDirectory = options.EffectiveOptimizedModelCache,
                 UseTensorRt = options.UseTensorRt,
                 TensorRtCachePath = options.TensorRtCachePath,
                 GpuDeviceId = options.GpuDeviceId,

@@ -99,6 +99,7 @@ public sealed class ModelReloader
             || current.IntraOpThreads != options.IntraOpThreads
             || current.AllowSpinning != options.AllowSpinning
             || !string.Equals(current.GraphOptimization, options.GraphOptimization, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(current.EffectiveOptimizedModelCache, options.EffectiveOptimizedModelCache, StringComparison.Ordinal)
             || current.UseTensorRt != options.UseTensorRt
             || !string.Equals(current.TensorRtCachePath ?? string.Empty, options.TensorRtCachePath ?? string.Empty, StringComparison.Ordinal)
             || current.GpuDeviceId != options.GpuDeviceId

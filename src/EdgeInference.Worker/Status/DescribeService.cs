@@ -52,6 +52,7 @@ public sealed class DescribeService
                 RequestedAccelerator = provider?.RequestedAccelerator ?? _models.Options.Accelerator,
                 AvailableExecutionProviders = provider?.Available,
                 FallbackReason = provider?.FallbackReason,
+                OptimizedModelCache = provider?.OptimizedModelCache,
                 IntraOpThreads = _models.EffectiveIntraOpThreads,
                 Model = model is null ? null : new RuntimeModelDescription
                 {

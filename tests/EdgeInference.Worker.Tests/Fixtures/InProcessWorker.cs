@@ -34,6 +34,7 @@ internal sealed class InProcessWorker : IAsyncDisposable
             ["Model:IntraOpThreads"] = "1",
             ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ThingName"] = "test",
+            ["Model:OptimizedModelCache"] = "off",
         };
         foreach (var (key, value) in settings)
         {
