@@ -83,7 +83,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var warmupStarted = Stopwatch.GetTimestamp();
             engine.WarmUp();
-            NativeMemory.ReleaseFreed();
+            Glibc.ReleaseFreed();
             var warmupMs = Stopwatch.GetElapsedTime(warmupStarted).TotalMilliseconds;
             engine.Model = new LoadedModelInfo
             {

@@ -94,7 +94,7 @@ internal static class BenchCommand
                 var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
                 var (ipcUnloaded, ipcWorker) = (new PhaseSamples(), new PhaseSamples());
                 var (mqttOverhead, ipcOverhead) = (new PhaseSamples(), new PhaseSamples());
-                var errors = 0;
+                var (unloadedErrors, loadedErrors, ipcErrors) = (0, 0, 0);
                 string? firstError = null;
                 var loadedClientCpuMs = 0.0;
                 using (var rawModel = new RawModelBenchmark(packagePath, intraOp, jpeg))
@@ -116,7 +116,7 @@ internal static class BenchCommand
                             ipcUnloaded.Add(overIpc.Latencies, overIpc.Seconds);
                             ipcWorker.Add(overIpc.WorkerTotals, overIpc.Seconds);
                             ipcOverhead.Add(overIpc.Overheads, overIpc.Seconds);
-                            errors += overIpc.Errors;
+                            ipcErrors += overIpc.Errors;
                             firstError ??= overIpc.FirstError;
                         }
                         Add(raw, rawModel.Run(slice, cap, parallelRuns));
@@ -124,7 +124,8 @@ internal static class BenchCommand
                         loaded.Add(many.Latencies, many.Seconds);
                         loadedClientCpuMs += many.ClientCpuMs;
                         loadedWorker.Add(many.WorkerTotals, many.Seconds);
-                        errors += single.Errors + many.Errors;
+                        unloadedErrors += single.Errors;
+                        loadedErrors += many.Errors;
                         firstError ??= single.FirstError ?? many.FirstError;
                     }
                 }
@@ -133,17 +134,17 @@ internal static class BenchCommand
                 report["NaiveJpegToTensor"] = Stats(naiveDecode.Stats);
                 report["RawSessionRun"] = Stats(raw.Stats);
                 report["RawDecodeAndRun"] = Stats(rawDecodeAndRun.Stats);
-                report["EndToEndUnloaded"] = Stats(unloaded.Stats, errors);
+                report["EndToEndUnloaded"] = Stats(unloaded.Stats, unloadedErrors);
                 report["WorkerTotalUnloaded"] = Stats(unloadedWorker.Stats);
                 report["WorkerInferenceUnloaded"] = Stats(unloadedRun.Stats);
                 report["TransportOverheadMqtt"] = Stats(mqttOverhead.Stats);
                 if (ipc is not null)
                 {
-                    report["EndToEndUnloadedIpc"] = Stats(ipcUnloaded.Stats);
+                    report["EndToEndUnloadedIpc"] = Stats(ipcUnloaded.Stats, ipcErrors);
                     report["WorkerTotalUnloadedIpc"] = Stats(ipcWorker.Stats);
                     report["TransportOverheadIpc"] = Stats(ipcOverhead.Stats);
                 }
-                report["EndToEndLoaded"] = Stats(loaded.Stats, errors);
+                report["EndToEndLoaded"] = Stats(loaded.Stats, loadedErrors);
                 report["WorkerTotalLoaded"] = Stats(loadedWorker.Stats);
                 report["LoadGeneratorCpuShare"] = Round(loadedClientCpuMs / (loaded.Stats.Seconds * 1000 * Environment.ProcessorCount), 3);
                 if (firstError is not null)

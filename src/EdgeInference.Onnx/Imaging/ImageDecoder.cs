@@ -14,8 +14,6 @@ public sealed class ImageDecoder
     private readonly int _targetHeight;
     private readonly long _maxPixels;
 
-    static ImageDecoder() => OpenCvEnvironment.Configure();
-
     public ImageDecoder(int targetWidth, int targetHeight, long maxPixels)
     {
         _targetWidth = targetWidth;

@@ -26,7 +26,7 @@ public static class OpenCvEnvironment
         if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS") is null)
         {
             var value = MaxImagePixels.ToString(CultureInfo.InvariantCulture);
-            NativeMemory.SetEnv("OPENCV_IO_MAX_IMAGE_PIXELS", value, 0);
+            Glibc.SetEnv("OPENCV_IO_MAX_IMAGE_PIXELS", value, 0);
             Environment.SetEnvironmentVariable("OPENCV_IO_MAX_IMAGE_PIXELS", value);
         }
 

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace EdgeInference.Onnx;
 
-/// <summary>glibc calls the runtime does not offer.</summary>
-internal static partial class NativeMemory
+/// <summary>glibc calls the .NET runtime does not offer (not to be confused with System.Runtime.InteropServices.NativeMemory).</summary>
+internal static partial class Glibc
 {
     /// <summary>
     /// After a session is built, ONNX Runtime has freed its protobuf copy of the weights, but glibc keeps freed
