@@ -19,6 +19,31 @@ public sealed partial class GreengrassIpcClient
             new PublishToTopicRequest { Topic = topic, PublishMessage = new PublishMessage { JsonMessage = new JsonMessage { Message = message } } },
             cancellationToken);
 
+    /// <summary>
+    /// Publishes a JSON object that is already UTF-8 JSON text (PublishToTopic, jsonMessage) without parsing it into a
+    /// document first: the bytes are written into the request as they are.
+    /// </summary>
+    /// <param name="jsonObject">One JSON object, UTF-8; the caller vouches for its validity.</param>
+    public Task PublishJsonToTopicAsync(string topic, ReadOnlyMemory<byte> jsonObject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(jsonObject.Length + topic.Length + 64);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("topic"u8, topic);
+            writer.WriteStartObject("publishMessage"u8);
+            writer.WriteStartObject("jsonMessage"u8);
+            writer.WritePropertyName("message"u8);
+            writer.WriteRawValue(jsonObject.Span, skipInputValidation: true);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return InvokeAsync(IpcOperations.PublishToTopic, buffer.WrittenSpan.ToArray(), cancellationToken);
+    }
+
     /// <summary>Subscribes to a local pub/sub topic; each event holds a binary or a JSON message.</summary>
     public Task<IpcSubscription<SubscriptionResponseMessage>> SubscribeToTopicAsync(
         string topic, ReceiveMode? receiveMode = null, CancellationToken cancellationToken = default) =>

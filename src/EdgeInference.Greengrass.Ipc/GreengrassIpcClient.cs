@@ -123,7 +123,13 @@ public sealed partial class GreengrassIpcClient : IAsyncDisposable
         IpcOperation<TRequest, TResponse> operation, TRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(request, operation.RequestInfo);
+        return await InvokeAsync(operation, JsonSerializer.SerializeToUtf8Bytes(request, operation.RequestInfo), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Invokes a request/response operation with a request payload already serialised (UTF-8 JSON of the request shape).</summary>
+    internal async Task<TResponse> InvokeAsync<TRequest, TResponse>(
+        IpcOperation<TRequest, TResponse> operation, byte[] payload, CancellationToken cancellationToken = default)
+    {
         using var scope = CallScope(cancellationToken);
         try
         {

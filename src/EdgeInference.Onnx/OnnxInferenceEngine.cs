@@ -50,7 +50,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     /// <summary>Opens, validates, creates the session on the chosen accelerator, and warms up with one real run.</summary>
     /// <exception cref="ModelPackageException">The package or its manifest is unusable; the message names every problem.</exception>
     /// <exception cref="AcceleratorUnavailableException">A GPU was required and CUDA could not be used.</exception>
-    public static OnnxInferenceEngine Load(OnnxEngineOptions options, ILogger logger)
+    public static OnnxInferenceEngine Load(ModelLoadOptions options, ILogger logger)
     {
         var started = Stopwatch.GetTimestamp();
         var package = ModelPackage.Open(options.PackagePath);

@@ -119,7 +119,7 @@ public sealed class OnnxInferenceEngineLoadTests
         };
 
         using var engine = OnnxInferenceEngine.Load(
-            new OnnxEngineOptions { PackagePath = TestModels.ColorClassifier, Accelerator = Accelerator.Cpu, IntraOpThreads = 1, PackagingDescriptionOverride = description },
+            new ModelLoadOptions { PackagePath = TestModels.ColorClassifier, Accelerator = Accelerator.Cpu, IntraOpThreads = 1, PackagingDescriptionOverride = description },
             NullLogger.Instance);
 
         Assert.Equal(("from.Config", "4.2.0", "42"), (engine.Model.ToProvenance().ComponentName, engine.Model.ToProvenance().ComponentVersion, engine.Model.ToProvenance().ModelVersion));
@@ -130,7 +130,7 @@ public sealed class OnnxInferenceEngineLoadTests
     {
         var logger = new FakeLogger();
 
-        using var engine = OnnxInferenceEngine.Load(new OnnxEngineOptions { PackagePath = TestModels.GreyAnomaly, Accelerator = Accelerator.Cpu, IntraOpThreads = 1 }, logger);
+        using var engine = OnnxInferenceEngine.Load(new ModelLoadOptions { PackagePath = TestModels.GreyAnomaly, Accelerator = Accelerator.Cpu, IntraOpThreads = 1 }, logger);
 
         var loaded = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 2003);
         Assert.Contains(engine.Model.Sha256, loaded.Message, StringComparison.Ordinal);
@@ -151,7 +151,7 @@ public sealed class OnnxInferenceEngineLoadTests
     public void Infer_ImageOverMaxImagePixels_IsRefusedWithInvalidImage()
     {
         using var engine = OnnxInferenceEngine.Load(
-            new OnnxEngineOptions { PackagePath = TestModels.ColorClassifier, Accelerator = Accelerator.Cpu, IntraOpThreads = 1, MaxImagePixels = 10_000 },
+            new ModelLoadOptions { PackagePath = TestModels.ColorClassifier, Accelerator = Accelerator.Cpu, IntraOpThreads = 1, MaxImagePixels = 10_000 },
             NullLogger.Instance);
 
         var error = Assert.Throws<InferenceException>(() => engine.Infer(TestImages.Solid(200, 200, (1, 2, 3), ".jpg")));
@@ -182,7 +182,7 @@ public sealed class OnnxInferenceEngineLoadTests
     [Fact]
     public void Infer_ConcurrentCallsOnResNet18_GiveTheSequentialEmbeddings()
     {
-        using var engine = OnnxInferenceEngine.Load(new OnnxEngineOptions { PackagePath = TestModels.ResNet18Sample, Accelerator = Accelerator.Cpu, IntraOpThreads = 1 }, NullLogger.Instance);
+        using var engine = OnnxInferenceEngine.Load(new ModelLoadOptions { PackagePath = TestModels.ResNet18Sample, Accelerator = Accelerator.Cpu, IntraOpThreads = 1 }, NullLogger.Instance);
         byte[][] images = [TestImages.PhotoLikeJpeg(640, 480, seed: 1), TestImages.PhotoLikeJpeg(300, 300, seed: 2), TestImages.Solid(224, 224, (30, 160, 90))];
         var sequential = images.Select(i => engine.Infer(i).Embedding!).ToArray();
 
@@ -192,7 +192,7 @@ public sealed class OnnxInferenceEngineLoadTests
     }
 
     private static OnnxInferenceEngine Load(string package) =>
-        OnnxInferenceEngine.Load(new OnnxEngineOptions { PackagePath = package, Accelerator = Accelerator.Cpu, IntraOpThreads = 1 }, NullLogger.Instance);
+        OnnxInferenceEngine.Load(new ModelLoadOptions { PackagePath = package, Accelerator = Accelerator.Cpu, IntraOpThreads = 1 }, NullLogger.Instance);
 
     private static string Describe(InferenceOutput output)
     {

@@ -13,7 +13,7 @@ namespace EdgeInference.Onnx.Tests;
 public sealed class OnnxInferenceEngineTests
 {
     private static OnnxInferenceEngine Load(string package, Accelerator accelerator = Accelerator.Cpu) =>
-        OnnxInferenceEngine.Load(new OnnxEngineOptions { PackagePath = package, Accelerator = accelerator, IntraOpThreads = 1 }, NullLogger.Instance);
+        OnnxInferenceEngine.Load(new ModelLoadOptions { PackagePath = package, Accelerator = accelerator, IntraOpThreads = 1 }, NullLogger.Instance);
 
     [Theory]
     [InlineData(255, 0, 0, "red")]

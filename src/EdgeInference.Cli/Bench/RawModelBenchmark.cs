@@ -1,3 +1,4 @@
+using EdgeInference.Core.Inference;
 using System.Diagnostics;
 using EdgeInference.Onnx;
 using EdgeInference.Onnx.Imaging;
@@ -29,7 +30,7 @@ internal sealed class RawModelBenchmark : IDisposable
     {
         var package = ModelPackage.Open(packagePath);
         var manifest = package.Manifest;
-        (_session, _) = SessionFactory.Create(package, new OnnxEngineOptions { PackagePath = packagePath, Accelerator = Accelerator.Cpu, IntraOpThreads = intraOpThreads }, NullLogger.Instance);
+        (_session, _) = SessionFactory.Create(package, new ModelLoadOptions { PackagePath = packagePath, Accelerator = Accelerator.Cpu, IntraOpThreads = intraOpThreads }, NullLogger.Instance);
         _decoder = new ImageDecoder(manifest.Input.Width, manifest.Input.Height, long.MaxValue);
         _preprocessor = new ImagePreprocessor(manifest.Input);
         _tensor = new float[_preprocessor.TensorLength];

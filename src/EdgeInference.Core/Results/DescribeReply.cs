@@ -7,8 +7,62 @@ namespace EdgeInference.Core.Results;
 public sealed record DescribeReply
 {
     public string? RequestId { get; init; }
+    /// <summary>The default model's packaging description (the model the default topics serve).</summary>
     public ModelPackagingDescription? ModelPackagingDescription { get; init; }
     public required RuntimeDescription Runtime { get; init; }
+
+    /// <summary>Every model this worker serves, by name.</summary>
+    public IReadOnlyList<ServedModelDescription>? Models { get; init; }
+
+    /// <summary>The model components registered in the model repository, and how the worker answered each.</summary>
+    public IReadOnlyList<ModelRegistrationDescription>? Registrations { get; init; }
+}
+
+/// <summary>One model the worker serves.</summary>
+public sealed record ServedModelDescription
+{
+    /// <summary>The name requests address (<c>edge-inference/&lt;thing&gt;/models/&lt;Name&gt;/infer</c>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>True for the model the default topics serve.</summary>
+    public bool Default { get; init; }
+
+    /// <summary><c>configured</c> (Model:Path), <c>sample</c> (the bundled sample) or <c>component</c> (a model component).</summary>
+    public required string Origin { get; init; }
+
+    /// <summary><c>LOADING</c>, <c>LOADED</c> or <c>FAILED</c>.</summary>
+    public required string Status { get; init; }
+
+    public string? StatusMessage { get; init; }
+
+    public required string RequestTopic { get; init; }
+
+    public required string ResultTopic { get; init; }
+
+    /// <summary>What results from this model carry (component, version, ARN, model version, SHA-256).</summary>
+    public ModelProvenance? Provenance { get; init; }
+
+    public string? ExecutionProvider { get; init; }
+
+    public string? RequestedAccelerator { get; init; }
+
+    public string? FallbackReason { get; init; }
+
+    public RuntimeModelDescription? Model { get; init; }
+
+    public ModelPackagingDescription? ModelPackagingDescription { get; init; }
+}
+
+/// <summary>A model component's registration as the worker handled it.</summary>
+public sealed record ModelRegistrationDescription
+{
+    public required string Component { get; init; }
+    public string? ComponentVersion { get; init; }
+    public required string ModelName { get; init; }
+
+    /// <summary><c>LOADED</c> or <c>FAILED</c>.</summary>
+    public required string Status { get; init; }
+    public string? StatusMessage { get; init; }
 }
 
 public sealed record RuntimeDescription
@@ -19,6 +73,17 @@ public sealed record RuntimeDescription
     public required string Version { get; init; }
     public string? ThingName { get; init; }
     public string? Transport { get; init; }
+
+    /// <summary>Under Greengrass IPC: <c>local</c>, <c>iotcore</c> or <c>both</c>.</summary>
+    public string? IpcTarget { get; init; }
+
+    /// <summary>The runtime component running this worker, when deployed by Greengrass.</summary>
+    public string? ComponentName { get; init; }
+    public string? ComponentVersion { get; init; }
+    public string? ComponentVersionArn { get; init; }
+
+    /// <summary>The model repository model components register in.</summary>
+    public string? ModelRepository { get; init; }
     public required string ExecutionProvider { get; init; }
     public required string RequestedAccelerator { get; init; }
     public IReadOnlyList<string>? AvailableExecutionProviders { get; init; }

@@ -21,5 +21,6 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "PayloadTooLarge";
     public const string Busy = "Busy";
     public const string ModelNotReady = "ModelNotReady";
+    public const string ModelNotFound = "ModelNotFound";
     public const string InternalError = "InternalError";
 }

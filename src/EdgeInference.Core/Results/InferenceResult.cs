@@ -15,8 +15,13 @@ public sealed record InferenceResult
 /// <summary>Which model, exactly, produced a result.</summary>
 public sealed record ModelProvenance
 {
+    /// <summary>The model's name on this worker (what requests address).</summary>
+    public string? Name { get; init; }
     public string? ComponentName { get; init; }
     public string? ComponentVersion { get; init; }
+
+    /// <summary>The model component's version ARN; always written, <c>null</c> when unknown.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
     public string? ComponentVersionArn { get; init; }
     public string? ModelVersion { get; init; }
     public required string Sha256 { get; init; }
@@ -57,6 +62,8 @@ public sealed record Classification
 
 public sealed record InferenceTimings
 {
+    /// <summary>Time the request waited for a free run slot.</summary>
+    public double QueueMs { get; init; }
     public double DecodeMs { get; init; }
     public double PreprocessMs { get; init; }
     public double InferenceMs { get; init; }

@@ -1,3 +1,4 @@
+using EdgeInference.Core.Inference;
 using EdgeInference.Core.Manifest;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -1,3 +1,4 @@
+using EdgeInference.Core.Inference;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using EdgeInference.Core.Inference;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;

@@ -17,7 +17,7 @@ public static class SessionFactory
     /// <summary>ORT's status codes for a bad model, as <c>NativeApiStatus</c> prefixes them (the enum itself is internal).</summary>
     private static readonly string[] ModelErrorCodes = ["[ErrorCode:InvalidProtobuf]", "[ErrorCode:InvalidGraph]", "[ErrorCode:NoModel]", "[ErrorCode:NoSuchFile]"];
 
-    public static (InferenceSession Session, ExecutionProviderInfo Provider) Create(ModelPackage package, OnnxEngineOptions options, ILogger logger)
+    public static (InferenceSession Session, ExecutionProviderInfo Provider) Create(ModelPackage package, ModelLoadOptions options, ILogger logger)
     {
         var available = OrtEnv.Instance().GetAvailableProviders();
         var requested = options.Accelerator.ToString().ToLowerInvariant();
@@ -59,7 +59,7 @@ public static class SessionFactory
         ex is OnnxRuntimeException && ModelErrorCodes.Any(code => ex.Message.StartsWith(code, StringComparison.Ordinal));
 
 
-    private static string AppendGpuProviders(SessionOptions sessionOptions, OnnxEngineOptions options)
+    private static string AppendGpuProviders(SessionOptions sessionOptions, ModelLoadOptions options)
     {
         if (options.UseTensorRt)
         {
@@ -81,7 +81,7 @@ public static class SessionFactory
     }
 
     /// <summary>The CPU session, through the optimised-model cache when one is configured (see <see cref="OptimizedModelCache"/>).</summary>
-    private static (InferenceSession Session, string? CacheNote) CreateCpu(ModelPackage package, OnnxEngineOptions options, ILogger logger)
+    private static (InferenceSession Session, string? CacheNote) CreateCpu(ModelPackage package, ModelLoadOptions options, ILogger logger)
     {
         if (options.OptimizedModelCacheDirectory is not { Length: > 0 } directory || options.GraphOptimization == GraphOptimization.Basic)
         {
@@ -156,7 +156,7 @@ public static class SessionFactory
     private static InferenceSession Open(ModelPackage package, SessionOptions sessionOptions) =>
         package.ModelFilePath is { } file ? new InferenceSession(file, sessionOptions) : new InferenceSession(package.ModelBytes!, sessionOptions);
 
-    private static SessionOptions CreateBaseOptions(OnnxEngineOptions options)
+    private static SessionOptions CreateBaseOptions(ModelLoadOptions options)
     {
         var sessionOptions = new SessionOptions
         {

@@ -8,18 +8,18 @@ using Microsoft.Extensions.Logging;
 namespace EdgeInference.Worker.Hosting;
 
 /// <summary>
-/// Loads and warms the model before any head subscribes (registered ahead of the heads, so its StartAsync runs
-/// first); a failure is reported as FAILED with its reason and stops the host. On stop it drains the request
-/// queue after the heads stopped intake and before they disconnect.
+/// Loads and warms the models before the head subscribes (registered ahead of it, so its StartAsync runs first); a
+/// failure of the worker's own model is reported as FAILED with its reason and stops the host. On stop it drains the
+/// request queue after the head stopped intake and before it disconnects.
 /// </summary>
 internal sealed class ModelLoaderService : IHostedService
 {
-    private readonly ModelHost _models;
+    private readonly ModelManager _models;
     private readonly WorkerState _state;
     private readonly RequestQueue _queue;
     private readonly ILogger<ModelLoaderService> _logger;
 
-    public ModelLoaderService(ModelHost models, WorkerState state, RequestQueue queue, ILogger<ModelLoaderService> logger)
+    public ModelLoaderService(ModelManager models, WorkerState state, RequestQueue queue, ILogger<ModelLoaderService> logger)
     {
         _models = models;
         _state = state;
@@ -31,11 +31,11 @@ internal sealed class ModelLoaderService : IHostedService
     {
         try
         {
-            await Task.Run(_models.Load, cancellationToken).ConfigureAwait(false);
+            await _models.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            WorkerLog.ModelLoadFailed(_logger, _models.Options.EffectivePath, ex.Message);
+            WorkerLog.ModelLoadFailed(_logger, ex.Message);
             await _state.ReportAsync(new WorkerStatus { Status = WorkerStates.Failed, StatusMessage = ex.Message }, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
@@ -44,17 +44,17 @@ internal sealed class ModelLoaderService : IHostedService
     public Task StopAsync(CancellationToken cancellationToken) => _queue.DrainAsync(cancellationToken);
 }
 
-/// <summary>Says RUNNING once every head is serving, and STOPPING first thing on shutdown (registered last).</summary>
+/// <summary>Says RUNNING once the head is serving, and STOPPING first thing on shutdown (registered last).</summary>
 internal sealed class ReadinessReporter : IHostedLifecycleService
 {
     private readonly WorkerState _state;
-    private readonly ModelHost _models;
+    private readonly ModelCatalog _catalog;
     private readonly ILogger<ReadinessReporter> _logger;
 
-    public ReadinessReporter(WorkerState state, ModelHost models, ILogger<ReadinessReporter> logger)
+    public ReadinessReporter(WorkerState state, ModelCatalog catalog, ILogger<ReadinessReporter> logger)
     {
         _state = state;
-        _models = models;
+        _catalog = catalog;
         _logger = logger;
     }
 
@@ -64,17 +64,19 @@ internal sealed class ReadinessReporter : IHostedLifecycleService
 
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        var model = _models.Engine?.Model;
+        var current = _catalog.ResolveDefault(out _, out var reason);
+        var model = current?.Engine?.Model;
         var provider = model?.ExecutionProvider;
-        WorkerLog.Running(_logger, model?.Name ?? "?", provider?.Active ?? "?", provider?.RequestedAccelerator ?? "?", provider?.FallbackReason ?? "none");
+        var served = string.Join(", ", _catalog.All.Select(m => $"{m.Name} ({m.State.ToString().ToUpperInvariant()})"));
+        WorkerLog.Running(_logger, served.Length == 0 ? "none" : served, current?.Name ?? reason ?? "none", provider?.Active ?? "?", provider?.FallbackReason ?? "none");
         return _state.ReportAsync(
             new WorkerStatus
             {
                 Status = WorkerStates.Running,
+                StatusMessage = served.Length == 0 ? "Serving no model yet." : $"Serving {served}.",
                 ExecutionProvider = provider?.Active,
                 FallbackReason = provider?.FallbackReason,
-                Model = model?.ToProvenance(),
-                Version = Status.DescribeService.WorkerVersion,
+                Model = current?.Provenance,
                 ThingName = _state.Current.ThingName,
             },
             cancellationToken);
@@ -86,13 +88,4 @@ internal sealed class ReadinessReporter : IHostedLifecycleService
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>The worker cannot start as configured.</summary>
-public sealed class WorkerStartupException : Exception
-{
-    public WorkerStartupException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
 }

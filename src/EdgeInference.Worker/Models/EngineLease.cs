@@ -3,9 +3,9 @@ using EdgeInference.Core.Inference;
 namespace EdgeInference.Worker.Models;
 
 /// <summary>
-/// A loaded engine plus a reference count: the host holds one reference while the engine is current, each running
-/// request holds one more. The engine is disposed when the last reference goes, so a swap never pulls a session
-/// out from under a request.
+/// A loaded engine plus a reference count: the served model holds one reference while the engine is current, each
+/// running request holds one more. The engine is disposed when the last reference goes, so a swap or an unload never
+/// pulls a session out from under a request.
 /// </summary>
 internal sealed class EngineHandle
 {

@@ -1,20 +1,33 @@
 namespace EdgeInference.Worker.Options;
 
 /// <summary>The <c>Ipc</c> section: which Greengrass IPC messaging the IPC head serves on.</summary>
-public sealed class IpcOptions
+public sealed record IpcOptions
 {
     public const string SectionName = "Ipc";
 
-    /// <summary>Local pub/sub (SubscribeToTopic/PublishToTopic).</summary>
-    public const string LocalTarget = "local";
+    /// <summary><c>local</c>, <c>iotcore</c> or <c>both</c>.</summary>
+    public IpcTarget Target { get; set; } = IpcTarget.Local;
+}
 
-    /// <summary>AWS IoT Core through the nucleus (SubscribeToIoTCore/PublishToIoTCore).</summary>
-    public const string IoTCoreTarget = "iotcore";
+/// <summary>Where IPC requests come from.</summary>
+public enum IpcTarget
+{
+    /// <summary>Local pub/sub (SubscribeToTopic/PublishToTopic): components on the device.</summary>
+    Local,
 
-    public static readonly string[] Targets = [LocalTarget, IoTCoreTarget];
+    /// <summary>AWS IoT Core through the nucleus (SubscribeToIoTCore/PublishToIoTCore): cloud or broker clients.</summary>
+    IoTCore,
 
-    /// <summary><c>local</c> or <c>iotcore</c>.</summary>
-    public string Target { get; set; } = LocalTarget;
+    /// <summary>Both; each request is answered on the side it came from.</summary>
+    Both,
+}
 
-    public bool UsesIoTCore => string.Equals(Target, IoTCoreTarget, StringComparison.OrdinalIgnoreCase);
+public static class IpcTargetExtensions
+{
+    public static bool ServesLocal(this IpcTarget target) => target is IpcTarget.Local or IpcTarget.Both;
+
+    public static bool ServesIoTCore(this IpcTarget target) => target is IpcTarget.IoTCore or IpcTarget.Both;
+
+    /// <summary>The name configuration uses (<c>local</c>, <c>iotcore</c>, <c>both</c>).</summary>
+    public static string ToConfigName(this IpcTarget target) => target.ToString().ToLowerInvariant();
 }

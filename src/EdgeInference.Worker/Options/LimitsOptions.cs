@@ -1,7 +1,7 @@
 namespace EdgeInference.Worker.Options;
 
 /// <summary>The <c>Limits</c> section: what a request may cost.</summary>
-public sealed class LimitsOptions
+public sealed record LimitsOptions
 {
     public const string SectionName = "Limits";
 

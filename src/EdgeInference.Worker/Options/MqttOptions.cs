@@ -1,7 +1,7 @@
 namespace EdgeInference.Worker.Options;
 
 /// <summary>The <c>Mqtt</c> section: the broker the worker serves on (empty Host: an embedded broker).</summary>
-public sealed class MqttOptions
+public sealed record MqttOptions
 {
     public const string SectionName = "Mqtt";
 
@@ -31,10 +31,13 @@ public sealed class MqttOptions
     public int BufferSize { get; set; } = 64 * 1024;
 
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Host);
+
+    public string EffectiveClientId(string thingName) =>
+        (string.IsNullOrWhiteSpace(ClientId) ? "edge-inference-{ThingName}" : ClientId).Replace(TopicOptions.ThingNameToken, thingName, StringComparison.Ordinal);
 }
 
 /// <summary>TLS and mutual TLS, as AWS IoT Core and Greengrass client-device brokers need.</summary>
-public sealed class MqttTlsOptions
+public sealed record MqttTlsOptions
 {
     public bool Enabled { get; set; }
 

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace EdgeInference.Worker.Options;
@@ -5,19 +7,26 @@ namespace EdgeInference.Worker.Options;
 /// <summary>Startup checks of every option; each failure names its configuration key and the value given.</summary>
 internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
 {
-    public static readonly string[] Transports = ["auto", "ipc", "mqtt"];
+    private readonly IConfiguration? _configuration;
+    private readonly IReadOnlyCollection<string> _sections;
+
+    public WorkerOptionsValidator(IConfiguration? configuration = null, IReadOnlyCollection<string>? sections = null)
+    {
+        _configuration = configuration;
+        _sections = sections ?? [];
+    }
 
     public ValidateOptionsResult Validate(string? name, WorkerOptions options)
     {
         var errors = new List<string>();
-        if (!Transports.Contains(options.Transport, StringComparer.OrdinalIgnoreCase))
+        if (_configuration is not null)
         {
-            errors.Add($"Transport must be one of {string.Join(", ", Transports)} (got '{options.Transport}').");
+            errors.AddRange(StrictBinder.MisspelledSections(_configuration, _sections));
         }
 
-        if (options.EffectiveThingName.IndexOfAny(['/', '+', '#']) >= 0)
+        if (!TopicRules.IsTopicLevel(options.EffectiveThingName))
         {
-            errors.Add($"ThingName must not contain '/', '+' or '#' (got '{options.EffectiveThingName}').");
+            errors.Add($"ThingName must be a single topic level without '/', '+', '#' or control characters (got '{options.EffectiveThingName}').");
         }
 
         return Result(errors);
@@ -29,26 +38,12 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
 
 internal sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
 {
-    public static readonly string[] Accelerators = ["auto", "gpu", "cpu"];
-
-    public static readonly string[] GraphOptimizations = ["all", "extended", "basic"];
-
     public ValidateOptionsResult Validate(string? name, ModelOptions options)
     {
         var errors = new List<string>();
-        if (!Accelerators.Contains(options.Accelerator, StringComparer.OrdinalIgnoreCase))
-        {
-            errors.Add($"Model:Accelerator must be one of {string.Join(", ", Accelerators)} (got '{options.Accelerator}').");
-        }
-
-        if (!GraphOptimizations.Contains(options.GraphOptimization, StringComparer.OrdinalIgnoreCase))
-        {
-            errors.Add($"Model:GraphOptimization must be one of {string.Join(", ", GraphOptimizations)} (got '{options.GraphOptimization}').");
-        }
-
         if (options.IntraOpThreads is < 0 or > 256)
         {
-            errors.Add($"Model:IntraOpThreads must be 0 (ORT's choice) to 256 (got {options.IntraOpThreads}).");
+            errors.Add($"Model:IntraOpThreads must be 0 (the cores shared among concurrent runs) to 256 (got {options.IntraOpThreads}).");
         }
 
         if (options.GpuDeviceId < 0)
@@ -60,6 +55,25 @@ internal sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
         if (!Directory.Exists(path) && !File.Exists(path))
         {
             errors.Add($"Model:Path '{path}' does not exist (a model package folder or .zip).");
+        }
+
+        return WorkerOptionsValidator.Result(errors);
+    }
+}
+
+internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ModelsOptions options)
+    {
+        var errors = new List<string>();
+        if (options.RescanSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Models:RescanSeconds must be 1 to 3600 (got {options.RescanSeconds}).");
+        }
+
+        if (!string.IsNullOrEmpty(options.Default) && !ModelNames.IsValid(options.Default))
+        {
+            errors.Add($"Models:Default must be a model name ({ModelNames.Rule}) (got '{options.Default}').");
         }
 
         return WorkerOptionsValidator.Result(errors);
@@ -86,16 +100,16 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add($"Mqtt:BufferSize must be 4096 to 16777216 (got {options.BufferSize}).");
         }
 
-        if (options.UsesEmbeddedBroker && !System.Net.IPAddress.TryParse(options.EmbeddedBindAddress, out _))
+        if (options.UsesEmbeddedBroker && !IPAddress.TryParse(options.EmbeddedBindAddress, out _))
         {
             errors.Add($"Mqtt:EmbeddedBindAddress must be an IP address (got '{options.EmbeddedBindAddress}').");
         }
 
         if (!string.IsNullOrEmpty(options.SharedGroup))
         {
-            if (options.SharedGroup.IndexOfAny(['/', '+', '#']) >= 0)
+            if (!TopicRules.IsTopicLevel(options.SharedGroup))
             {
-                errors.Add($"Mqtt:SharedGroup must not contain '/', '+' or '#' (got '{options.SharedGroup}').");
+                errors.Add($"Mqtt:SharedGroup must be one topic level without '/', '+', '#' or control characters (got '{options.SharedGroup}').");
             }
 
             if (options.UsesEmbeddedBroker)
@@ -147,10 +161,12 @@ internal sealed class TopicOptionsValidator : IValidateOptions<TopicOptions>
         Check(errors, "Topics:Result", options.Result);
         Check(errors, "Topics:Describe", options.Describe);
         Check(errors, "Topics:Status", options.Status);
-        var all = new[] { options.Request, options.Result, options.Describe, options.Status };
+        CheckModelTopic(errors, "Topics:ModelRequest", options.ModelRequest);
+        CheckModelTopic(errors, "Topics:ModelResult", options.ModelResult);
+        var all = new[] { options.Request, options.Result, options.Describe, options.Status, options.ModelRequest, options.ModelResult };
         if (all.Distinct(StringComparer.Ordinal).Count() != all.Length)
         {
-            errors.Add("Topics:Request, Topics:Result, Topics:Describe and Topics:Status must all differ.");
+            errors.Add("Topics:Request, Result, ModelRequest, ModelResult, Describe and Status must all differ.");
         }
 
         return WorkerOptionsValidator.Result(errors);
@@ -162,9 +178,28 @@ internal sealed class TopicOptionsValidator : IValidateOptions<TopicOptions>
         {
             errors.Add($"{key} must not be empty.");
         }
-        else if (topic.IndexOfAny(['+', '#']) >= 0 || topic.StartsWith('$'))
+        else if (!TopicRules.IsPlainTopic(topic) || topic.Contains(TopicOptions.ModelNameToken, StringComparison.Ordinal))
         {
-            errors.Add($"{key} must be a plain topic without wildcards or a leading '$' (got '{topic}').");
+            errors.Add($"{key} must be a plain topic without wildcards, control characters, {TopicOptions.ModelNameToken} or a leading '$' (got '{topic}').");
+        }
+    }
+
+    private static void CheckModelTopic(List<string> errors, string key, string? topic)
+    {
+        if (string.IsNullOrWhiteSpace(topic))
+        {
+            errors.Add($"{key} must not be empty.");
+            return;
+        }
+
+        var levels = topic.Split('/');
+        if (levels.Count(l => l == TopicOptions.ModelNameToken) != 1 || topic.Split(TopicOptions.ModelNameToken).Length != 2)
+        {
+            errors.Add($"{key} must hold {TopicOptions.ModelNameToken} exactly once, as a whole topic level (got '{topic}').");
+        }
+        else if (!TopicRules.IsPlainTopic(topic.Replace(TopicOptions.ModelNameToken, "m", StringComparison.Ordinal)))
+        {
+            errors.Add($"{key} must be a plain topic without wildcards, control characters or a leading '$' (got '{topic}').");
         }
     }
 }
@@ -198,14 +233,19 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
     }
 }
 
-internal sealed class IpcOptionsValidator : IValidateOptions<IpcOptions>
+internal sealed class GreengrassOptionsValidator : IValidateOptions<GreengrassOptions>
 {
-    public ValidateOptionsResult Validate(string? name, IpcOptions options)
+    public ValidateOptionsResult Validate(string? name, GreengrassOptions options)
     {
         var errors = new List<string>();
-        if (!IpcOptions.Targets.Contains(options.Target, StringComparer.OrdinalIgnoreCase))
+        if (!string.IsNullOrEmpty(options.AccountId) && (options.AccountId.Length != 12 || !options.AccountId.All(char.IsAsciiDigit)))
         {
-            errors.Add($"Ipc:Target must be one of {string.Join(", ", IpcOptions.Targets)} (got '{options.Target}').");
+            errors.Add($"Greengrass:AccountId must be a 12-digit AWS account id (got '{options.AccountId}').");
+        }
+
+        if (!string.IsNullOrEmpty(options.StsEndpoint) && !Uri.TryCreate(options.StsEndpoint, UriKind.Absolute, out _))
+        {
+            errors.Add($"Greengrass:StsEndpoint must be an absolute URL (got '{options.StsEndpoint}').");
         }
 
         return WorkerOptionsValidator.Result(errors);

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using EdgeInference.Core.Inference;
 using EdgeInference.Core.Json;
@@ -11,75 +11,70 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeInference.Worker.Requests;
 
-/// <summary>Transport-independent request handling: payload in, reply JSON out. Heads add addressing.</summary>
+/// <summary>Runs one accepted request on its model and shapes the reply (result or coded error).</summary>
 public sealed class InferenceService
 {
-    private readonly ModelHost _models;
+    private readonly ModelCatalog _catalog;
     private readonly WorkerState _state;
     private readonly LimitsOptions _limits;
+    private readonly TimeProvider _time;
     private readonly ILogger<InferenceService> _logger;
 
-    public InferenceService(ModelHost models, WorkerState state, IOptions<LimitsOptions> limits, ILogger<InferenceService> logger)
+    public InferenceService(ModelCatalog catalog, WorkerState state, IOptions<LimitsOptions> limits, TimeProvider time, ILogger<InferenceService> logger)
     {
-        _models = models;
+        _catalog = catalog;
         _state = state;
         _limits = limits.Value;
+        _time = time;
         _logger = logger;
     }
 
-    public ParsedRequest Parse(ReadOnlySequence<byte> payload, string? requestIdHint = null) =>
-        RequestParser.Parse(payload, _limits.MaxPayloadBytes, string.IsNullOrEmpty(requestIdHint) ? Guid.NewGuid().ToString("N") : requestIdHint);
-
-    /// <summary>Runs one parsed request; never throws for a bad request (the reply carries the error).</summary>
-    public byte[] Run(ParsedRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Runs <paramref name="request"/> on <paramref name="model"/>; never throws for a bad request (the reply carries the error).</summary>
+    /// <param name="queuedAt">When the request was accepted (<see cref="TimeProvider.GetTimestamp"/>).</param>
+    public byte[] Run(ServedModel model, ParsedRequest request, long queuedAt, CancellationToken cancellationToken = default)
     {
-        if (request.Error is { } refused)
+        var queueMs = Math.Round(_time.GetElapsedTime(queuedAt).TotalMilliseconds, 3);
+        // The model may have been replaced by a new one of the same name since the request was accepted: run on that.
+        if (!model.TryAcquire(out var lease) && !(_catalog.Find(model.Name) is { } replacement && (model = replacement).TryAcquire(out lease)))
         {
-            _state.RequestStarted();
-            _state.RequestFinished(succeeded: false);
-            WorkerLog.RequestRefused(_logger, request.RequestId, refused.Code, refused.Message);
-            return Error(request.RequestId, refused.Code, refused.Message);
+            return Refuse(request.RequestId, ErrorCodes.ModelNotReady, $"Model '{model.Name}' is not loaded: {model.StatusMessage ?? "retry when the status topic says RUNNING"}.");
         }
 
-        if (!_models.TryAcquire(out var lease))
-        {
-            return Error(request.RequestId, ErrorCodes.ModelNotReady, "The model is not loaded yet; retry when the status topic says RUNNING.");
-        }
-
-        // The lease keeps this engine alive through the run even if a configuration update swaps the model meanwhile.
+        // The lease keeps this engine alive through the run even if the model is swapped or unloaded meanwhile.
         using var held = lease;
         var engine = held.Engine;
         _state.RequestStarted();
         var succeeded = false;
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var output = engine.Infer(request.Image, cancellationToken);
             succeeded = true;
             return JsonSerializer.SerializeToUtf8Bytes(
                 new InferenceResult
                 {
                     RequestId = request.RequestId,
-                    Model = engine.Model.ToProvenance(),
+                    Model = model.Provenance ?? Provenance.ForOwnModel(engine.Model, model.Name),
                     ExecutionProvider = engine.Model.ExecutionProvider.Active,
                     DetectAnomalyResult = output.DetectAnomalyResult,
                     Classifications = output.Classifications,
                     Embedding = output.Embedding,
-                    Timings = output.Timings,
+                    Timings = output.Timings with { QueueMs = queueMs },
                 },
                 CoreJsonContext.Default.InferenceResult);
         }
         catch (InferenceException ex)
         {
-            WorkerLog.RequestRefused(_logger, request.RequestId, ex.Code, ex.Message);
+            WorkerLog.RequestRefused(_logger, LogText.Escape(request.RequestId), ex.Code, ex.Message);
             return Error(request.RequestId, ex.Code, ex.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Error(request.RequestId, ErrorCodes.InternalError, "The worker stopped before the request ran.");
+            return Error(request.RequestId, ErrorCodes.Busy, "The worker stopped before the request ran; retry later.");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            WorkerLog.RequestFailed(_logger, request.RequestId, ex);
+            WorkerLog.RequestFailed(_logger, LogText.Escape(request.RequestId), ex);
             return Error(request.RequestId, ErrorCodes.InternalError, $"The request failed: {ex.Message}");
         }
         finally
@@ -88,11 +83,16 @@ public sealed class InferenceService
         }
     }
 
-    public byte[] Busy(string requestId)
+    /// <summary>A refusal before any run: counted as failed, logged once, answered with its code.</summary>
+    public byte[] Refuse(string requestId, string code, string message)
     {
-        _state.RequestRejected();
-        return Error(requestId, ErrorCodes.Busy, $"The worker is at capacity ({_limits.MaxConcurrentRequests} running, {_limits.MaxQueue} queued); retry later.");
+        _state.RequestRefused(code == ErrorCodes.Busy);
+        WorkerLog.RequestRefused(_logger, LogText.Escape(requestId), code, message);
+        return Error(requestId, code, message);
     }
+
+    public byte[] Busy(string requestId) =>
+        Refuse(requestId, ErrorCodes.Busy, $"The worker is at capacity ({_limits.MaxConcurrentRequests} running, {_limits.MaxQueue} queued); retry later.");
 
     public static byte[] Error(string? requestId, string code, string message) =>
         JsonSerializer.SerializeToUtf8Bytes(

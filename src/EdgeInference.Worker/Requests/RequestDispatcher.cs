@@ -1,56 +1,114 @@
-using System.Buffers;
+using EdgeInference.Core.Results;
+using EdgeInference.Worker.Models;
 using EdgeInference.Worker.Options;
+using EdgeInference.Worker.Status;
+using Microsoft.Extensions.Options;
 
 namespace EdgeInference.Worker.Requests;
 
 /// <summary>
-/// What every head does with a request payload: parse it, answer a refusal at once, queue the rest (Busy when the
-/// queue is full), and reply through the head's own sender. Heads differ only in how bytes arrive and leave.
+/// The one path of a request, whatever the transport: read it, choose its reply address, answer describe at once,
+/// find the model it addresses, refuse what cannot run (each with its code — never silence), queue the rest (Busy when
+/// the queue is full), and send the reply through the head it came from.
 /// </summary>
 public sealed class RequestDispatcher
 {
+    private readonly ModelCatalog _catalog;
     private readonly InferenceService _inference;
     private readonly RequestQueue _queue;
+    private readonly DescribeService _describe;
+    private readonly TopicOptions _topics;
+    private readonly LimitsOptions _limits;
+    private readonly ReplyAddressPolicy _replies;
+    private readonly TimeProvider _time;
+    private volatile bool _intakeStopped;
 
-    public RequestDispatcher(InferenceService inference, RequestQueue queue)
+    public RequestDispatcher(
+        ModelCatalog catalog,
+        InferenceService inference,
+        RequestQueue queue,
+        DescribeService describe,
+        IOptions<TopicOptions> topics,
+        IOptions<WorkerOptions> worker,
+        IOptions<LimitsOptions> limits,
+        TimeProvider time)
     {
+        _catalog = catalog;
         _inference = inference;
         _queue = queue;
+        _describe = describe;
+        _topics = topics.Value.Resolve(worker.Value.EffectiveThingName);
+        _limits = limits.Value;
+        _replies = new ReplyAddressPolicy(_topics);
+        _time = time;
     }
 
-    /// <param name="replyTopicFor">Chooses the reply topic, given the ReplyTo a JSON request named (or null).</param>
-    /// <param name="sendAsync">Publishes a reply (topic, JSON bytes) on the head's transport.</param>
-    public async Task DispatchAsync(ReadOnlySequence<byte> payload, string? requestIdHint, Func<string?, string> replyTopicFor, Func<string, byte[], Task> sendAsync)
+    /// <summary>The topics served, with the thing name in them.</summary>
+    public TopicOptions Topics => _topics;
+
+    /// <summary>From now on, requests are answered Busy (the worker is stopping); describe is still answered.</summary>
+    public void StopIntake() => _intakeStopped = true;
+
+    /// <summary>Whether <paramref name="topic"/> is one the worker serves (request, per-model request or describe).</summary>
+    public bool Serves(string topic) => topic == _topics.Request || topic == _topics.Describe || _topics.ModelNameOf(topic) is not null;
+
+    /// <summary>Handles one message. Reads the payload before the first await (it may be the transport's buffer).</summary>
+    public async Task DispatchAsync(IncomingMessage message, IReplySender sender, CancellationToken cancellationToken = default)
     {
-        var request = _inference.Parse(payload, requestIdHint);
-        var replyTopic = replyTopicFor(request.ReplyTo);
-        if (request.Error is not null)
+        var isDescribe = message.Topic == _topics.Describe;
+        var namedModel = isDescribe ? null : _topics.ModelNameOf(message.Topic);
+        var request = RequestReader.Read(message, _limits.MaxPayloadBytes, forDescribe: isDescribe);
+        var fallback = isDescribe ? _topics.DescribeReply : namedModel is null ? _topics.Result : _topics.ModelResultTopic(namedModel);
+        var topic = _replies.Choose(message.ResponseTopic, request.ReplyTo, fallback, out var addressProblem);
+
+        Task Send(string replyTopic, byte[] json) =>
+            sender.SendAsync(
+                new OutgoingReply(message.Channel, replyTopic, message.CorrelationData, json)
+                {
+                    RequestId = request.RequestId,
+                    FallbackTopic = replyTopic == fallback ? null : fallback,
+                },
+                cancellationToken);
+
+        if (topic is null)
         {
-            await sendAsync(replyTopic, _inference.Run(request)).ConfigureAwait(false);
+            await Send(fallback, _inference.Refuse(request.RequestId, ErrorCodes.InvalidRequest, addressProblem!)).ConfigureAwait(false);
             return;
         }
 
-        var accepted = _queue.TryEnqueue(async () => await sendAsync(replyTopic, _inference.Run(request)).ConfigureAwait(false));
+        if (isDescribe)
+        {
+            await Send(topic, _describe.BuildJson(request.RequestId)).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Error is { } refused)
+        {
+            await Send(topic, _inference.Refuse(request.RequestId, refused.Code, refused.Message)).ConfigureAwait(false);
+            return;
+        }
+
+        if (_intakeStopped)
+        {
+            await Send(topic, _inference.Refuse(request.RequestId, ErrorCodes.Busy, "The worker is stopping: no new requests are accepted; retry later.")).ConfigureAwait(false);
+            return;
+        }
+
+        var requested = namedModel ?? request.Model;
+        string? code;
+        string? reason;
+        var model = requested is null ? _catalog.ResolveDefault(out code, out reason) : _catalog.Resolve(requested, out code, out reason);
+        if (model is null)
+        {
+            await Send(topic, _inference.Refuse(request.RequestId, code!, reason!)).ConfigureAwait(false);
+            return;
+        }
+
+        var queuedAt = _time.GetTimestamp();
+        var accepted = _queue.TryEnqueue(async runToken => await Send(topic, _inference.Run(model, request, queuedAt, runToken)).ConfigureAwait(false));
         if (!accepted)
         {
-            await sendAsync(replyTopic, _inference.Busy(request.RequestId)).ConfigureAwait(false);
+            await Send(topic, _inference.Busy(request.RequestId)).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// The first usable reply address, else <paramref name="fallback"/>. Never a topic the worker serves (its own replies
-    /// would come back as requests) nor a filter with wildcards.
-    /// </summary>
-    public static string ChooseReplyTopic(TopicOptions served, string? responseTopic, string? replyTo, string fallback)
-    {
-        foreach (var candidate in new[] { responseTopic, replyTo })
-        {
-            if (!string.IsNullOrEmpty(candidate) && candidate != served.Request && candidate != served.Describe && candidate.IndexOfAny(['+', '#', '*']) < 0)
-            {
-                return candidate;
-            }
-        }
-
-        return fallback;
     }
 }

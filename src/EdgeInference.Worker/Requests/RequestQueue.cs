@@ -6,39 +6,43 @@ using Microsoft.Extensions.Options;
 namespace EdgeInference.Worker.Requests;
 
 /// <summary>
-/// Bounded concurrency: at most MaxConcurrentRequests run, at most MaxQueue wait; beyond that
-/// <see cref="TryEnqueue"/> refuses at once (the head answers Busy). <see cref="DrainAsync"/> stops
+/// Bounded concurrency: at most MaxConcurrentRequests run, at most MaxQueue wait; beyond that <see cref="TryEnqueue"/>
+/// refuses at once (the dispatcher answers Busy). Runners start with <see cref="Start"/>; <see cref="DrainAsync"/> stops
 /// intake and finishes everything already accepted.
 /// </summary>
 public sealed class RequestQueue : IAsyncDisposable
 {
-    private readonly Channel<Func<Task>> _channel = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
-    private readonly Task[] _runners;
+    private readonly Channel<Func<CancellationToken, Task>> _channel =
+        Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly int _concurrency;
     private readonly int _capacity;
     private readonly ILogger<RequestQueue> _logger;
+    private readonly CancellationTokenSource _abort = new();
+    private Task[] _runners = [];
     private int _admitted;
 
     public RequestQueue(IOptions<LimitsOptions> limits, ILogger<RequestQueue> logger)
     {
         _logger = logger;
+        _concurrency = limits.Value.MaxConcurrentRequests;
         _capacity = limits.Value.MaxConcurrentRequests + limits.Value.MaxQueue;
-        _runners = Enumerable.Range(0, limits.Value.MaxConcurrentRequests)
-            .Select(_ => Task.Run(RunAsync))
-            .ToArray();
     }
 
     /// <summary>Requests accepted and not yet finished.</summary>
     public int Pending => Volatile.Read(ref _admitted);
 
-    public bool TryEnqueue(Func<Task> work)
+    /// <summary>Starts the runners (once).</summary>
+    public void Start()
     {
-        if (Interlocked.Increment(ref _admitted) > _capacity)
+        if (_runners.Length == 0)
         {
-            Interlocked.Decrement(ref _admitted);
-            return false;
+            _runners = [.. Enumerable.Range(0, _concurrency).Select(_ => Task.Run(RunAsync))];
         }
+    }
 
-        if (!_channel.Writer.TryWrite(work))
+    public bool TryEnqueue(Func<CancellationToken, Task> work)
+    {
+        if (Interlocked.Increment(ref _admitted) > _capacity || !_channel.Writer.TryWrite(work))
         {
             Interlocked.Decrement(ref _admitted);
             return false;
@@ -47,17 +51,20 @@ public sealed class RequestQueue : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Stops intake and waits for every accepted request to finish (or the token to fire).</summary>
+    /// <summary>Stops intake and waits for every accepted request to finish; when the token fires, runs still queued are told to give up.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)
     {
         _channel.Writer.TryComplete();
-        await Task.WhenAll(_runners).WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var registration = cancellationToken.Register(() => _abort.Cancel());
+        await Task.WhenAll(_runners).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         _channel.Writer.TryComplete();
+        await _abort.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_runners).ConfigureAwait(false);
+        _abort.Dispose();
     }
 
     private async Task RunAsync()
@@ -66,7 +73,7 @@ public sealed class RequestQueue : IAsyncDisposable
         {
             try
             {
-                await work().ConfigureAwait(false);
+                await work(_abort.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

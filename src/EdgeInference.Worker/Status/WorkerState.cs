@@ -28,7 +28,7 @@ public sealed class WorkerState
         {
             Status = WorkerStates.Starting,
             ThingName = worker.Value.EffectiveThingName,
-            Version = DescribeService.WorkerVersion,
+            Version = WorkerVersion.Current,
             Timestamp = timeProvider.GetUtcNow(),
         };
     }
@@ -75,5 +75,6 @@ public sealed class WorkerState
         Interlocked.Increment(ref succeeded ? ref _served : ref _failed);
     }
 
-    public void RequestRejected() => Interlocked.Increment(ref _rejected);
+    /// <summary>A request refused before it ran: Busy counts as rejected, anything else as failed.</summary>
+    public void RequestRefused(bool busy) => Interlocked.Increment(ref busy ? ref _rejected : ref _failed);
 }

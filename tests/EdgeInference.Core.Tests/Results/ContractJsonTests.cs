@@ -48,7 +48,7 @@ public sealed class ContractJsonTests
 
         JsonAssert.HasExactly(node, "RequestId", "Model", "ExecutionProvider", "DetectAnomalyResult", "Timings");
         JsonAssert.HasExactly(node["Model"], "ComponentName", "ComponentVersion", "ComponentVersionArn", "ModelVersion", "Sha256");
-        JsonAssert.HasExactly(node["Timings"], "DecodeMs", "PreprocessMs", "InferenceMs", "TotalMs");
+        JsonAssert.HasExactly(node["Timings"], "QueueMs", "DecodeMs", "PreprocessMs", "InferenceMs", "TotalMs");
         var detect = node["DetectAnomalyResult"];
         JsonAssert.HasExactly(detect, "IsAnomalous", "Confidence", "AnomalyScore", "AnomalyThreshold", "Anomalies", "AnomalyMask");
         JsonAssert.HasExactly(detect!["Anomalies"]![0], "Name", "PixelAnomaly");
@@ -73,7 +73,9 @@ public sealed class ContractJsonTests
         var node = JsonAssert.Parse(JsonSerializer.Serialize(result, CoreJsonContext.Default.InferenceResult));
 
         JsonAssert.HasExactly(node, "Model", "ExecutionProvider", "Classifications", "Timings");
-        JsonAssert.HasExactly(node["Model"], "Sha256");
+        // ComponentVersionArn is always written, null when unknown (scripts test for null, not for absence).
+        JsonAssert.HasExactly(node["Model"], "ComponentVersionArn", "Sha256");
+        Assert.Null(node["Model"]!["ComponentVersionArn"]);
         JsonAssert.HasExactly(node["Classifications"]![0], "Label", "Confidence");
         Assert.Equal("blue", node["Classifications"]![1]!["Label"]!.GetValue<string>());
     }
@@ -191,7 +193,7 @@ public sealed class ContractJsonTests
 
         var json = JsonSerializer.Serialize(status, CoreJsonContext.Default.WorkerStatus);
 
-        Assert.Equal("""{"Status":"RUNNING","ExecutionProvider":"CPUExecutionProvider","Model":{"Sha256":"s"},"Timestamp":1700000000.25}""", json);
+        Assert.Equal("""{"Status":"RUNNING","ExecutionProvider":"CPUExecutionProvider","Model":{"ComponentVersionArn":null,"Sha256":"s"},"Timestamp":1700000000.25}""", json);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using EdgeInference.Core.Inference;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;

@@ -1,3 +1,4 @@
+using EdgeInference.Core.Inference;
 using EdgeInference.Onnx.Sessions;
 using EdgeInference.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,7 +13,7 @@ public sealed class OptimizedModelCacheTests : IDisposable
     public void Dispose() => Directory.Delete(_cache, recursive: true);
 
     private OnnxInferenceEngine Load(string package) => OnnxInferenceEngine.Load(
-        new OnnxEngineOptions { PackagePath = package, Accelerator = Accelerator.Cpu, IntraOpThreads = 1, OptimizedModelCacheDirectory = _cache },
+        new ModelLoadOptions { PackagePath = package, Accelerator = Accelerator.Cpu, IntraOpThreads = 1, OptimizedModelCacheDirectory = _cache },
         NullLogger.Instance);
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class OptimizedModelCacheTests : IDisposable
         File.WriteAllText(file, "x");
 
         using var engine = OnnxInferenceEngine.Load(
-            new OnnxEngineOptions { PackagePath = TestModels.ColorClassifier, Accelerator = Accelerator.Cpu, IntraOpThreads = 1, OptimizedModelCacheDirectory = file },
+            new ModelLoadOptions { PackagePath = TestModels.ColorClassifier, Accelerator = Accelerator.Cpu, IntraOpThreads = 1, OptimizedModelCacheDirectory = file },
             NullLogger.Instance);
 
         Assert.Null(engine.Model.ExecutionProvider.OptimizedModelCache);

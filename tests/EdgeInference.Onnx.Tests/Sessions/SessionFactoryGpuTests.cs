@@ -1,3 +1,4 @@
+using EdgeInference.Core.Inference;
 using EdgeInference.Onnx.Packages;
 using EdgeInference.Onnx.Sessions;
 using EdgeInference.Testing;

@@ -1,3 +1,4 @@
+using EdgeInference.Core.Inference;
 using EdgeInference.Onnx.Packages;
 using EdgeInference.Onnx.Sessions;
 using EdgeInference.Testing;
@@ -109,7 +110,7 @@ public sealed class SessionFactoryTests
         Assert.Throws<OnnxRuntimeException>(() => SessionFactory.Create(corrupt, Options(Accelerator.Cpu), new FakeLogger()));
     }
 
-    internal static OnnxEngineOptions Options(Accelerator accelerator) => new() { PackagePath = TestModels.ColorClassifier, Accelerator = accelerator, IntraOpThreads = 1 };
+    internal static ModelLoadOptions Options(Accelerator accelerator) => new() { PackagePath = TestModels.ColorClassifier, Accelerator = accelerator, IntraOpThreads = 1 };
 
     private static void SkipIfCudaPresent()
     {

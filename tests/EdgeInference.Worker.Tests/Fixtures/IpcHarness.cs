@@ -5,7 +5,7 @@ using EdgeInference.Greengrass.Emulator;
 using EdgeInference.Greengrass.Ipc;
 using EdgeInference.Greengrass.Ipc.Model;
 using EdgeInference.Testing;
-using EdgeInference.Worker.Configuration;
+using EdgeInference.Worker.Greengrass;
 using Xunit;
 
 namespace EdgeInference.Worker.Tests.Fixtures;

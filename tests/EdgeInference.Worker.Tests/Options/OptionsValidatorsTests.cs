@@ -1,5 +1,6 @@
 using EdgeInference.Testing;
 using EdgeInference.Worker.Options;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace EdgeInference.Worker.Tests.Options;
@@ -63,21 +64,64 @@ public sealed class OptionsValidatorsTests
     }
 
     [Fact]
-    public void Validate_UnknownAcceleratorAndMissingPackage_NamesBothKeys()
-    {
-        var message = new ModelOptionsValidator().Validate(null, new ModelOptions { Accelerator = "npu", Path = "/no/such/package" }).FailureMessage;
+    public void Validate_MissingPackage_NamesTheKey() =>
+        AssertFails(new ModelOptionsValidator().Validate(null, new ModelOptions { Path = "/no/such/package" }).FailureMessage, "Model:Path", "/no/such/package");
 
-        AssertFails(message, "Model:Accelerator", "npu");
-        AssertFails(message, "Model:Path", "/no/such/package");
+    [Theory]
+    [InlineData("Model:Accelerator", "npu", "auto, gpu, cpu")]
+    [InlineData("Model:GraphOptimization", "max", "all, extended, basic")]
+    [InlineData("Model:IntraOpThreads", "many", "whole number")]
+    [InlineData("Model:AllowSpinning", "yes", "true or false")]
+    public void Bind_BadValue_NamesTheKeyTheValueAndWhatIsValid(string key, string value, string valid)
+    {
+        var message = string.Join(" ", Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => BindModel(key, value)).Failures);
+
+        AssertFails(message, key, value, valid);
     }
 
     [Fact]
-    public void Validate_UnknownGraphOptimization_NamesTheKey() =>
-        AssertFails(new ModelOptionsValidator().Validate(null, new ModelOptions { Path = TestModels.ColorClassifier, GraphOptimization = "max" }).FailureMessage, "Model:GraphOptimization", "max");
+    public void Bind_KeyInAnotherCase_Binds() =>
+        Assert.Equal("/pkg", BindModel("Model:path", "/pkg").Path);
+
+    [Theory]
+    [InlineData("Model:Acclerator", "Model:Accelerator")]
+    [InlineData("Model:IntraOpThread", "Model:IntraOpThreads")]
+    public void Bind_KeyTypo_RefusedWithTheNearestName(string key, string nearest)
+    {
+        var message = string.Join(" ", Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => BindModel(key, "cpu")).Failures);
+
+        AssertFails(message, $"Unknown configuration key '{key}'", $"did you mean '{nearest}'");
+    }
 
     [Fact]
-    public void Validate_UnknownTransport_Refused() =>
-        AssertFails(new WorkerOptionsValidator().Validate(null, new WorkerOptions { Transport = "http" }).FailureMessage, "Transport", "http");
+    public void MisspelledSections_SectionTypo_NamesTheSectionMeant()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Modle:Path"] = "/x",
+            ["PATH"] = "/usr/bin",
+            ["Models:Default"] = "a",
+        }).Build();
+
+        var errors = StrictBinder.MisspelledSections(configuration, EdgeInference.Worker.Hosting.WorkerServiceCollectionExtensions.Sections);
+
+        var error = Assert.Single(errors);
+        AssertFails(error, "'Modle'", "did you mean 'Model'");
+    }
+
+    [Fact]
+    public void BindRootKeys_UnknownTransport_Refused()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Transport"] = "http" }).Build();
+
+        var message = string.Join(" ", Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => StrictBinder.BindRootKeys(configuration, new WorkerOptions())).Failures);
+
+        AssertFails(message, "Transport", "http", "auto, ipc, mqtt");
+    }
+
+    [Fact]
+    public void Bind_EmptyValue_KeepsTheDefault() =>
+        Assert.Equal(EdgeInference.Core.Inference.Accelerator.Auto, BindModel("Model:Accelerator", "").Accelerator);
 
     [Fact]
     public void Resolve_ThingNamePlaceholder_IsReplacedInEveryTopic()
@@ -98,6 +142,12 @@ public sealed class OptionsValidatorsTests
 
         Assert.Equal(expected, new WorkerOptions().EffectiveThingName);
         Assert.Equal("given", new WorkerOptions { ThingName = "given" }.EffectiveThingName);
+    }
+
+    private static ModelOptions BindModel(string key, string value)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        return StrictBinder.Bind(configuration.GetSection("Model"), "Model", new ModelOptions());
     }
 
     private static void AssertFails(string? message, params string[] fragments)

@@ -1,155 +1,100 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeInference.Core.Json;
 using EdgeInference.Core.Results;
 using EdgeInference.Greengrass.Ipc;
 using EdgeInference.Greengrass.Ipc.Model;
-using EdgeInference.Worker.Configuration;
-using EdgeInference.Worker.Hosting;
-using EdgeInference.Worker.Models;
+using EdgeInference.Worker.Greengrass;
 using EdgeInference.Worker.Options;
 using EdgeInference.Worker.Requests;
-using EdgeInference.Worker.Status;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EdgeInference.Worker.Heads.Ipc;
 
 /// <summary>
-/// Serves the request/result/describe/status contract over Greengrass IPC: local pub/sub (<c>Ipc:Target=local</c>) or
-/// AWS IoT Core through the nucleus (<c>iotcore</c>, MQTT 5 response topic and correlation data honoured). Connects
-/// and says STARTING before the model loads; subscribes after warm-up; reports RUNNING to the nucleus (UpdateState)
-/// when the worker is RUNNING and ERRORED when it FAILED. On stop: intake stops, accepted requests finish, then it
-/// disconnects. Configuration updates from the nucleus refresh the configuration and may swap the model.
+/// Serves the request/result/describe/status contract over Greengrass IPC: local pub/sub, AWS IoT Core through the
+/// nucleus (MQTT 5 response topic and correlation data honoured), or both (<c>Ipc:Target</c>); each request is answered
+/// on the side it came from. A request that arrives on the side not served is answered with an error and logged once
+/// per topic, never dropped in silence; so is a reply the nucleus refuses (accessControl). Reports RUNNING and ERRORED
+/// to the nucleus with UpdateState.
 /// </summary>
-internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyncDisposable
+internal sealed class IpcHead : IRequestHead
 {
-    private readonly GreengrassIpcOptions _ipcOptions;
-    private readonly IpcOptions _options;
+    private readonly GreengrassConnection _connection;
+    private readonly IpcTarget _target;
     private readonly TopicOptions _topics;
-    private readonly bool _enabled;
-    private readonly DescribeService _describe;
     private readonly RequestDispatcher _dispatcher;
-    private readonly WorkerState _state;
-    private readonly ModelReloader _reloader;
-    private readonly IConfiguration _configuration;
     private readonly ILogger<IpcHead> _logger;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly List<Task> _loops = [];
     private readonly List<IAsyncDisposable> _subscriptions = [];
+    private readonly ConcurrentDictionary<string, byte> _loggedOnce = new(StringComparer.Ordinal);
     private GreengrassIpcClient? _client;
     private ReportedLifecycleState? _reportedState;
-    private volatile bool _intakeStopped;
 
-    public IpcHead(
-        IOptions<GreengrassIpcOptions> ipcOptions,
-        IOptions<IpcOptions> options,
-        IOptions<TopicOptions> topics,
-        IOptions<WorkerOptions> worker,
-        TransportSelection transport,
-        DescribeService describe,
-        RequestDispatcher dispatcher,
-        WorkerState state,
-        ModelReloader reloader,
-        IConfiguration configuration,
-        ILoggerFactory loggerFactory)
+    public IpcHead(GreengrassConnection connection, IOptions<IpcOptions> options, RequestDispatcher dispatcher, ILogger<IpcHead> logger)
     {
-        _ipcOptions = ipcOptions.Value;
-        _options = options.Value;
-        _topics = topics.Value.Resolve(worker.Value.EffectiveThingName);
-        _enabled = transport.UsesIpc;
-        _describe = describe;
+        _connection = connection;
+        _target = options.Value.Target;
+        _topics = dispatcher.Topics;
         _dispatcher = dispatcher;
-        _state = state;
-        _reloader = reloader;
-        _configuration = configuration;
-        _loggerFactory = loggerFactory;
-        _logger = loggerFactory.CreateLogger<IpcHead>();
+        _logger = logger;
     }
 
-    private string Target => _options.UsesIoTCore ? IpcOptions.IoTCoreTarget : IpcOptions.LocalTarget;
+    public string Transport => "ipc";
 
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    private string[] ServedTopics => [_topics.Request, _topics.ModelRequestFilter, _topics.Describe];
+
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
-        if (!_enabled)
-        {
-            return;
-        }
-
-        if (!TransportSelection.IsGreengrassEnvironment(_ipcOptions))
-        {
-            throw new IpcHeadException(
-                $"Transport=ipc needs the Greengrass IPC socket and token: {GreengrassIpcOptions.SocketPathVariable} and {GreengrassIpcOptions.AuthTokenVariable} " +
-                $"are not set (the nucleus sets them; or set {GreengrassIpcOptions.SectionName}:SocketPath and {GreengrassIpcOptions.SectionName}:AuthToken). Use Transport=mqtt outside Greengrass.");
-        }
-
-        _describe.Transport = TransportSelection.Ipc;
         try
         {
-            _client = new GreengrassIpcClient(_ipcOptions, _loggerFactory.CreateLogger<GreengrassIpcClient>());
-            await _client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            _client = await _connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is GreengrassIpcException or System.ComponentModel.DataAnnotations.ValidationException)
+        catch (GreengrassConnectionException ex)
         {
-            throw new IpcHeadException($"Cannot connect to the Greengrass nucleus IPC socket '{_ipcOptions.SocketPath}': {ex.Message}", ex);
+            throw new IpcHeadException(ex.Message, ex);
         }
 
-        WorkerLog.IpcConnected(_logger, _ipcOptions.SocketPath!, Target);
-        _state.AddPublisher(this);
-        await PublishStatusAsync(_state.Current, cancellationToken).ConfigureAwait(false);
+        WorkerLog.IpcConnected(_logger, _connection.SocketPath, _target.ToConfigName());
     }
 
-    /// <summary>Runs after the model is loaded and warmed (the loader starts first).</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartIntakeAsync(CancellationToken cancellationToken = default)
     {
-        if (!_enabled || _client is null)
-        {
-            return;
-        }
-
+        var client = _client ?? throw new InvalidOperationException("ConnectAsync first.");
         try
         {
-            if (_options.UsesIoTCore)
+            foreach (var topic in ServedTopics)
             {
-                var requests = await _client.SubscribeToIoTCoreAsync(_topics.Request, QualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
-                var describe = await _client.SubscribeToIoTCoreAsync(_topics.Describe, QualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
-                Track(requests, ServeIoTCoreAsync(requests, isDescribe: false, _lifetime.Token));
-                Track(describe, ServeIoTCoreAsync(describe, isDescribe: true, _lifetime.Token));
-            }
-            else
-            {
-                var requests = await _client.SubscribeToTopicAsync(_topics.Request, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var describe = await _client.SubscribeToTopicAsync(_topics.Describe, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Track(requests, ServeLocalAsync(requests, isDescribe: false, _lifetime.Token));
-                Track(describe, ServeLocalAsync(describe, isDescribe: true, _lifetime.Token));
+                if (_target.ServesLocal())
+                {
+                    Track(await client.SubscribeToTopicAsync(topic, cancellationToken: cancellationToken).ConfigureAwait(false), FromLocal, served: true);
+                }
+
+                if (_target.ServesIoTCore())
+                {
+                    Track(await client.SubscribeToIoTCoreAsync(topic, QualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false), FromIoTCore, served: true);
+                }
             }
         }
         catch (IpcOperationException ex)
         {
-            var reason = $"The nucleus refused the IPC subscription ({Target}): {ex.Message} Check the recipe's accessControl for {_topics.Request} and {_topics.Describe}.";
-            await _state.ReportAsync(_state.Current with { Status = WorkerStates.Failed, StatusMessage = reason }, CancellationToken.None).ConfigureAwait(false);
-            throw new IpcHeadException(reason, ex);
+            throw new IpcHeadException(
+                $"The nucleus refused the IPC subscription (Ipc:Target={_target.ToConfigName()}): {ex.Message} Check the recipe's accessControl for {string.Join(", ", ServedTopics)}.", ex);
         }
 
-        if (FindConfigurationProvider() is { } provider)
-        {
-            var updates = await _client.SubscribeToConfigurationUpdateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            Track(updates, WatchConfigurationAsync(updates, provider, _lifetime.Token));
-        }
-
-        WorkerLog.IpcSubscribed(_logger, _topics.Request, _topics.Describe, Target);
+        await WatchTheOtherSideAsync(client, cancellationToken).ConfigureAwait(false);
+        WorkerLog.IpcSubscribed(_logger, $"{_topics.Request}, {_topics.ModelRequestFilter}", _topics.Describe, _target.ToConfigName());
     }
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Requests are answered Busy from now on (the dispatcher says so); subscriptions stay until disconnect.</summary>
+    public Task StopIntakeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    /// <summary>Stops intake: no new requests are received; accepted ones still run and reply.</summary>
-    public async Task StoppingAsync(CancellationToken cancellationToken)
+    public async Task DisconnectAsync(CancellationToken cancellationToken = default)
     {
-        _intakeStopped = true;
+        await _lifetime.CancelAsync().ConfigureAwait(false);
         IAsyncDisposable[] subscriptions;
         lock (_subscriptions)
         {
@@ -168,26 +113,13 @@ internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyn
                 WorkerLog.IpcOperationFailed(_logger, "unsubscribe", ex);
             }
         }
-    }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Disconnects once every head has stopped and the queue has drained.</summary>
-    public async Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        await _lifetime.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (_client is { } client)
-        {
-            _client = null;
-            await client.DisposeAsync().ConfigureAwait(false);
-        }
     }
 
     public async Task PublishStatusAsync(WorkerStatus status, CancellationToken cancellationToken = default)
     {
-        var client = _client;
-        if (client is null)
+        if (_client is not { } client)
         {
             return;
         }
@@ -195,7 +127,12 @@ internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyn
         var payload = JsonSerializer.SerializeToUtf8Bytes(status, CoreJsonContext.Default.WorkerStatus);
         try
         {
-            if (_options.UsesIoTCore)
+            if (_target.ServesLocal())
+            {
+                await client.PublishJsonToTopicAsync(_topics.Status, payload, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_target.ServesIoTCore())
             {
                 await client.PublishToIoTCoreAsync(
                     new PublishToIoTCoreRequest
@@ -205,14 +142,10 @@ internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyn
                     },
                     cancellationToken).ConfigureAwait(false);
             }
-            else
-            {
-                await client.PublishToTopicAsync(_topics.Status, AsJsonObject(payload), cancellationToken).ConfigureAwait(false);
-            }
 
             WorkerLog.IpcStatusPublished(_logger, status.Status, _topics.Status);
         }
-        catch (Exception ex) when (ex is GreengrassIpcException)
+        catch (GreengrassIpcException ex)
         {
             WorkerLog.IpcOperationFailed(_logger, "status publish", ex);
         }
@@ -231,223 +164,224 @@ internal sealed class IpcHead : IHostedLifecycleService, IStatusPublisher, IAsyn
                 _reportedState = state;
                 WorkerLog.IpcStateReported(_logger, state == ReportedLifecycleState.Running ? "RUNNING" : "ERRORED");
             }
-            catch (Exception ex) when (ex is GreengrassIpcException)
+            catch (GreengrassIpcException ex)
             {
                 WorkerLog.IpcOperationFailed(_logger, "UpdateState", ex);
             }
         }
     }
 
+    public async Task SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
+    {
+        if (_client is not { } client)
+        {
+            return;
+        }
+
+        try
+        {
+            await PublishAsync(client, reply).ConfigureAwait(false);
+        }
+        catch (UnauthorizedErrorException ex)
+        {
+            await SayReplyRefusedAsync(client, reply, ex).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is GreengrassIpcException or OperationCanceledException)
+        {
+            WorkerLog.IpcOperationFailed(_logger, $"reply to {LogText.Escape(reply.Topic)}", ex);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        if (_client is { } client)
-        {
-            _client = null;
-            await client.DisposeAsync().ConfigureAwait(false);
-        }
-
         _lifetime.Dispose();
     }
 
-    private static JsonObject AsJsonObject(byte[] json) =>
-        JsonNode.Parse(json) as JsonObject ?? throw new InvalidOperationException("A reply must be a JSON object.");
+    private Task PublishAsync(GreengrassIpcClient client, OutgoingReply reply) => reply.Channel == MessageChannel.IoTCore
+        ? client.PublishToIoTCoreAsync(
+            new PublishToIoTCoreRequest
+            {
+                TopicName = reply.Topic, Qos = QualityOfService.AtLeastOnce, Payload = reply.Json.ToArray(),
+                CorrelationData = reply.CorrelationData is { Length: > 0 } ? reply.CorrelationData : null,
+                ContentType = "application/json", PayloadFormat = PayloadFormat.Utf8,
+            },
+            _lifetime.Token)
+        : client.PublishJsonToTopicAsync(reply.Topic, reply.Json, _lifetime.Token);
 
-    private void Track(IAsyncDisposable subscription, Task loop)
+    /// <summary>The nucleus refused the requester's reply topic: log it once per topic, and answer on the worker's own topic.</summary>
+    private async Task SayReplyRefusedAsync(GreengrassIpcClient client, OutgoingReply reply, UnauthorizedErrorException refusal)
+    {
+        var reason = $"The reply topic '{LogText.Escape(reply.Topic)}' is not allowed by the worker's accessControl " +
+            $"({(reply.Channel == MessageChannel.IoTCore ? "aws.greengrass.ipc.mqttproxy" : "aws.greengrass.ipc.pubsub")}: {refusal.Message}); " +
+            "use a reply topic under edge-inference/, or add the topic to the recipe's accessControl resources.";
+        if (_loggedOnce.TryAdd("reply:" + reply.Topic, 0))
+        {
+            WorkerLog.ReplyTopicRefused(_logger, LogText.Escape(reply.Topic), reason);
+        }
+
+        if (reply.FallbackTopic is { } fallback)
+        {
+            try
+            {
+                await PublishAsync(client, reply with { Topic = fallback, FallbackTopic = null, Json = InferenceService.Error(reply.RequestId, ErrorCodes.InvalidRequest, reason) }).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is GreengrassIpcException or OperationCanceledException)
+            {
+                WorkerLog.IpcOperationFailed(_logger, $"reply to {fallback}", ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Listens on the side <c>Ipc:Target</c> does not serve, only to tell a requester who sends there why nobody serves
+    /// them (best effort: without the permission or a cloud connection the nucleus refuses, and that is logged at debug).
+    /// </summary>
+    private async Task WatchTheOtherSideAsync(GreengrassIpcClient client, CancellationToken cancellationToken)
+    {
+        if (_target == IpcTarget.Both)
+        {
+            return;
+        }
+
+        foreach (var topic in new[] { _topics.Request, _topics.ModelRequestFilter })
+        {
+            try
+            {
+                if (_target == IpcTarget.Local)
+                {
+                    Track(await client.SubscribeToIoTCoreAsync(topic, QualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false), FromIoTCore, served: false);
+                }
+                else
+                {
+                    Track(await client.SubscribeToTopicAsync(topic, cancellationToken: cancellationToken).ConfigureAwait(false), FromLocal, served: false);
+                }
+            }
+            catch (GreengrassIpcException ex)
+            {
+                WorkerLog.IpcOtherSideUnwatched(_logger, topic, ex.Message);
+            }
+        }
+    }
+
+    private static IncomingMessage? FromLocal(SubscriptionResponseMessage message)
+    {
+        var topic = message.Topic;
+        if (topic is null)
+        {
+            return null;
+        }
+
+        var payload = message.BinaryMessage?.Message
+            ?? (message.JsonMessage?.Message is { } json ? JsonSerializer.SerializeToUtf8Bytes(json, IpcJsonContext.Default.JsonObject) : []);
+        return new IncomingMessage { Channel = MessageChannel.LocalPubSub, Topic = topic, Payload = new ReadOnlySequence<byte>(payload) };
+    }
+
+    private static IncomingMessage? FromIoTCore(IoTCoreMessage message)
+    {
+        if (message.Message is not { TopicName: { } topic } mqtt)
+        {
+            return null;
+        }
+
+        return new IncomingMessage
+        {
+            Channel = MessageChannel.IoTCore,
+            Topic = topic,
+            Payload = new ReadOnlySequence<byte>(mqtt.Payload ?? []),
+            ResponseTopic = mqtt.ResponseTopic,
+            CorrelationData = mqtt.CorrelationData,
+            RequestIdProperty = UserProperty(mqtt, "RequestId"),
+            ModelProperty = UserProperty(mqtt, "Model"),
+        };
+    }
+
+    private void Track<TEvent>(IpcSubscription<TEvent> subscription, Func<TEvent, IncomingMessage?> convert, bool served)
+        where TEvent : class
     {
         lock (_subscriptions)
         {
             _subscriptions.Add(subscription);
         }
 
-        _loops.Add(loop);
+        _loops.Add(Task.Run(() => PumpAsync(subscription, convert, served, _lifetime.Token), CancellationToken.None));
     }
 
-    private GreengrassConfigurationProvider? FindConfigurationProvider() =>
-        (_configuration as IConfigurationRoot)?.Providers.OfType<GreengrassConfigurationProvider>().LastOrDefault();
-
-    private async Task ServeLocalAsync(IpcSubscription<SubscriptionResponseMessage> subscription, bool isDescribe, CancellationToken cancellationToken)
+    /// <summary>The one receive loop, for every subscription.</summary>
+    private async Task PumpAsync<TEvent>(IpcSubscription<TEvent> subscription, Func<TEvent, IncomingMessage?> convert, bool served, CancellationToken cancellationToken)
+        where TEvent : class
     {
-        var topic = isDescribe ? _topics.Describe : _topics.Request;
         try
         {
             await foreach (var message in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
                 {
-                    var payload = message.BinaryMessage?.Message
-                        ?? (message.JsonMessage?.Message is { } json ? System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()) : []);
-                    await HandleAsync(payload, isDescribe, responseTopic: null, correlationData: null).ConfigureAwait(false);
+                    if (convert(message) is not { } incoming)
+                    {
+                        continue;
+                    }
+
+                    if (served)
+                    {
+                        await _dispatcher.DispatchAsync(incoming, this, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await SayNotServedAsync(incoming).ConfigureAwait(false);
+                    }
                 }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
+                catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
                 {
                     // Loop boundary: a failing message never stops the receive loop.
                     WorkerLog.RequestCrashed(_logger, ex);
                 }
             }
 
-            LogEnded(topic, subscription.Completion.Exception?.InnerException, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex) when (ex is GreengrassIpcException)
-        {
-            LogEnded(topic, ex, cancellationToken);
-        }
-    }
-
-    private async Task ServeIoTCoreAsync(IpcSubscription<IoTCoreMessage> subscription, bool isDescribe, CancellationToken cancellationToken)
-    {
-        var topic = isDescribe ? _topics.Describe : _topics.Request;
-        try
-        {
-            await foreach (var message in subscription.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            if (!cancellationToken.IsCancellationRequested)
             {
-                try
-                {
-                    var mqtt = message.Message;
-                    await HandleAsync(mqtt?.Payload ?? [], isDescribe, mqtt?.ResponseTopic, mqtt?.CorrelationData, UserProperty(mqtt, "RequestId")).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    WorkerLog.RequestCrashed(_logger, ex);
-                }
-            }
-
-            LogEnded(topic, subscription.Completion.Exception?.InnerException, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex) when (ex is GreengrassIpcException)
-        {
-            LogEnded(topic, ex, cancellationToken);
-        }
-    }
-
-    private void LogEnded(string topic, Exception? exception, CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.IsCancellationRequested && !_intakeStopped)
-        {
-            WorkerLog.IpcSubscriptionEnded(_logger, topic, exception);
-        }
-    }
-
-    private async Task HandleAsync(byte[] payload, bool isDescribe, string? responseTopic, byte[]? correlationData, string? requestIdHint = null)
-    {
-        if (isDescribe)
-        {
-            var (describeId, describeReplyTo) = ReadDescribeRequest(payload);
-            await ReplyAsync(ReplyTopic(responseTopic, describeReplyTo, _topics.DescribeReply), correlationData, _describe.BuildJson(describeId ?? requestIdHint)).ConfigureAwait(false);
-            return;
-        }
-
-        if (_intakeStopped)
-        {
-            return;
-        }
-
-        await _dispatcher.DispatchAsync(
-            new ReadOnlySequence<byte>(payload),
-            requestIdHint,
-            replyTo => ReplyTopic(responseTopic, replyTo, _topics.Result),
-            (topic, reply) => ReplyAsync(topic, correlationData, reply)).ConfigureAwait(false);
-    }
-
-    private string ReplyTopic(string? responseTopic, string? replyTo, string fallback) =>
-        RequestDispatcher.ChooseReplyTopic(_topics, responseTopic, replyTo, fallback);
-
-    private async Task ReplyAsync(string topic, byte[]? correlationData, byte[] payload)
-    {
-        var client = _client;
-        if (client is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (_options.UsesIoTCore)
-            {
-                await client.PublishToIoTCoreAsync(
-                    new PublishToIoTCoreRequest
-                    {
-                        TopicName = topic, Qos = QualityOfService.AtLeastOnce, Payload = payload,
-                        CorrelationData = correlationData is { Length: > 0 } ? correlationData : null,
-                        ContentType = "application/json", PayloadFormat = PayloadFormat.Utf8,
-                    },
-                    _lifetime.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                await client.PublishToTopicAsync(topic, AsJsonObject(payload), _lifetime.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is GreengrassIpcException or OperationCanceledException)
-        {
-            WorkerLog.IpcOperationFailed(_logger, $"reply to {topic}", ex);
-        }
-    }
-
-    private async Task WatchConfigurationAsync(IpcSubscription<ConfigurationUpdateEvents> updates, GreengrassConfigurationProvider provider, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var update in updates.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    WorkerLog.ConfigurationChanged(_logger, string.Join('/', update.ConfigurationUpdateEvent?.KeyPath ?? []));
-                    var client = _client ?? throw new OperationCanceledException();
-                    var current = await client.GetConfigurationAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                    provider.Apply(current.Value);
-                    await _reloader.ApplyAsync(_configuration, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is GreengrassIpcException)
-                {
-                    WorkerLog.IpcOperationFailed(_logger, "GetConfiguration after an update", ex);
-                }
+                WorkerLog.IpcSubscriptionEnded(_logger, subscription.Operation, subscription.Completion.Exception?.InnerException);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is GreengrassIpcException)
+        catch (GreengrassIpcException ex)
         {
-            LogEnded("configuration updates", ex, cancellationToken);
-        }
-    }
-
-    private static string? UserProperty(MqttMessage? message, string name) =>
-        message?.UserProperties?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase))?.Value;
-
-    private static (string? RequestId, string? ReplyTo) ReadDescribeRequest(byte[] payload)
-    {
-        if (payload.Length == 0)
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(payload);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (!cancellationToken.IsCancellationRequested)
             {
-                return (null, null);
+                WorkerLog.IpcSubscriptionEnded(_logger, subscription.Operation, ex);
             }
-
-            return (Text(root, "RequestId"), Text(root, "ReplyTo"));
         }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-
-        static string? Text(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
+
+    private async Task SayNotServedAsync(IncomingMessage incoming)
+    {
+        var side = incoming.Channel == MessageChannel.IoTCore ? "AWS IoT Core (an MQTT client of the broker)" : "Greengrass local pub/sub (a component on the device)";
+        var reason = $"A request arrived on {incoming.Topic} from {side}, but Ipc:Target is {_target.ToConfigName()}: " +
+            $"set Ipc:Target to {(incoming.Channel == MessageChannel.IoTCore ? "iotcore" : "local")} or both in the component configuration.";
+        if (_loggedOnce.TryAdd($"side:{incoming.Channel}:{incoming.Topic}", 0))
+        {
+            WorkerLog.RequestOnUnservedSide(_logger, incoming.Topic, reason);
+        }
+
+        var request = RequestReader.Read(incoming, long.MaxValue, forDescribe: true);
+        var topic = !string.IsNullOrEmpty(incoming.ResponseTopic) ? incoming.ResponseTopic : request.ReplyTo;
+        if (topic is not null && TopicRules.IsPlainTopic(topic) && !_dispatcher.Serves(topic) && _client is { } client)
+        {
+            try
+            {
+                await PublishAsync(client, new OutgoingReply(incoming.Channel, topic, incoming.CorrelationData, InferenceService.Error(request.RequestId, ErrorCodes.InvalidRequest, reason))).ConfigureAwait(false);
+            }
+            catch (GreengrassIpcException ex)
+            {
+                WorkerLog.IpcOperationFailed(_logger, $"reply to {LogText.Escape(topic)}", ex);
+            }
+        }
+    }
+
+    private static string? UserProperty(MqttMessage message, string name) =>
+        message.UserProperties?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase))?.Value;
 }
 
 /// <summary>The IPC head cannot serve: no nucleus to talk to, or it refused us.</summary>

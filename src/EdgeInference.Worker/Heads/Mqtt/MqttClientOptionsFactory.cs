@@ -12,13 +12,12 @@ namespace EdgeInference.Worker.Heads.Mqtt;
 /// <summary>MQTT 5 client options from configuration: 64 KB buffers, credentials, (mutual) TLS, and a last will on the status topic.</summary>
 internal static class MqttClientOptionsFactory
 {
-    public static MqttClientOptions Create(MqttOptions options, string host, string clientId, string statusTopic)
+    /// <param name="will">The status the broker publishes (retained) if the connection drops without a clean disconnect.</param>
+    public static MqttClientOptions Create(MqttOptions options, string host, int port, string clientId, string statusTopic, WorkerStatus will)
     {
-        var will = JsonSerializer.SerializeToUtf8Bytes(
-            new WorkerStatus { Status = WorkerStates.Failed, StatusMessage = "The worker's MQTT connection was lost without a clean disconnect." },
-            CoreJsonContext.Default.WorkerStatus);
+        var willPayload = JsonSerializer.SerializeToUtf8Bytes(will, CoreJsonContext.Default.WorkerStatus);
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, options.Port)
+            .WithTcpServer(host, port)
             .WithTcpServer(o => o.BufferSize = options.BufferSize)
             .WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V500)
@@ -26,7 +25,7 @@ internal static class MqttClientOptionsFactory
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithWillTopic(statusTopic)
-            .WithWillPayload(will)
+            .WithWillPayload(willPayload)
             .WithWillContentType("application/json")
             .WithWillRetain()
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);

@@ -1,112 +1,105 @@
+using System.Text.Json;
 using EdgeInference.Core.Json;
 using EdgeInference.Core.Results;
-using EdgeInference.Worker.Hosting;
 using EdgeInference.Worker.Options;
 using EdgeInference.Worker.Requests;
-using EdgeInference.Worker.Status;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using System.Buffers;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
+using EdgeInference.Worker.Hosting;
+using Polly;
 
 namespace EdgeInference.Worker.Heads.Mqtt;
 
 /// <summary>
-/// Serves the request/result/describe/status contract over MQTT 5 (MQTT 3.1.1 clients work too): replies go to
-/// the request's ResponseTopic with its CorrelationData echoed, else to Topics:Result (describe: Topics:Describe + "/reply").
-/// Connects and says STARTING before the model loads; subscribes only after warm-up; on stop it unsubscribes first,
-/// lets accepted requests finish and reply, then disconnects cleanly.
+/// Serves the request/result/describe/status contract over MQTT 5 (MQTT 3.1.1 clients work too): replies go to the
+/// request's ResponseTopic with its CorrelationData echoed, else to the result topic. Connects (with the worker's
+/// resilience policy) and says STARTING before the models load; subscribes once they are warm; reconnects and
+/// resubscribes after a lost connection; on stop it answers new requests Busy (or, in a shared group, unsubscribes so
+/// the group's other workers take them), lets accepted ones finish, then disconnects cleanly.
 /// </summary>
-internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsyncDisposable
+internal sealed class MqttHead : IRequestHead
 {
     private const string JsonContentType = "application/json";
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly MqttOptions _options;
     private readonly TopicOptions _topics;
     private readonly string _clientId;
+    private readonly string _thingName;
+    private readonly TimeProvider _time;
     private readonly string _host;
-    private readonly bool _enabled;
-    private readonly DescribeService _describe;
     private readonly RequestDispatcher _dispatcher;
-    private readonly WorkerState _state;
-    private readonly TimeProvider _timeProvider;
+    private readonly ResiliencePipeline _reconnect;
     private readonly ILogger<MqttHead> _logger;
     private readonly IMqttClient _client;
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private Func<Task>? _republishStatus;
     private volatile bool _subscribed;
     private volatile bool _intakeStopped;
     private Task? _supervisor;
 
     public MqttHead(
         IOptions<MqttOptions> options,
-        IOptions<TopicOptions> topics,
         IOptions<WorkerOptions> worker,
-        TransportSelection transport,
-        DescribeService describe,
         RequestDispatcher dispatcher,
-        WorkerState state,
-        TimeProvider timeProvider,
+        TimeProvider time,
         ILogger<MqttHead> logger)
     {
         _options = options.Value;
         var thingName = worker.Value.EffectiveThingName;
-        _topics = topics.Value.Resolve(thingName);
-        _clientId = (string.IsNullOrWhiteSpace(_options.ClientId) ? "edge-inference-{ThingName}" : _options.ClientId).Replace("{ThingName}", thingName, StringComparison.Ordinal);
+        _topics = dispatcher.Topics;
+        _clientId = _options.EffectiveClientId(thingName);
+        _thingName = thingName;
+        _time = time;
         _host = _options.UsesEmbeddedBroker ? _options.EmbeddedBindAddress : _options.Host!;
-        _enabled = transport.UsesMqtt;
-        _describe = describe;
         _dispatcher = dispatcher;
-        _state = state;
-        _timeProvider = timeProvider;
         _logger = logger;
+        _reconnect = Resilience.Reconnect(time, (attempt, delay, ex) => WorkerLog.MqttConnectFailed(logger, _host, _options.Port, attempt, delay.TotalSeconds, ex?.Message ?? "?"));
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += _ =>
+        {
+            if (_disconnected.CurrentCount == 0)
+            {
+                _disconnected.Release();
+            }
+
+            return Task.CompletedTask;
+        };
     }
 
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    public string Transport => "mqtt";
+
+    private int Port => _options.Port;
+
+    private string RequestFilter => Shared(_topics.Request);
+
+    private string ModelRequestFilter => Shared(_topics.ModelRequestFilter);
+
+    public async Task ConnectAsync(CancellationToken cancellationToken = default) =>
+        await _reconnect.ExecuteAsync(async token => await ConnectOnceAsync(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    public async Task StartIntakeAsync(CancellationToken cancellationToken = default)
     {
-        if (!_enabled)
-        {
-            return;
-        }
-
-        _describe.Transport = "mqtt";
-        _state.AddPublisher(this);
-        await ConnectWithRetryAsync(cancellationToken).ConfigureAwait(false);
-        await PublishStatusAsync(_state.Current, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Runs after the model is loaded and warmed (the loader starts first).</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!_enabled)
-        {
-            return;
-        }
-
         await SubscribeAsync(cancellationToken).ConfigureAwait(false);
         _supervisor = Task.Run(() => SuperviseAsync(_lifetime.Token), CancellationToken.None);
     }
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Stops intake: no new requests are received; accepted ones still run and reply.</summary>
-    public async Task StoppingAsync(CancellationToken cancellationToken)
+    public async Task StopIntakeAsync(CancellationToken cancellationToken = default)
     {
         _intakeStopped = true;
-        if (!_enabled || !_client.IsConnected || !_subscribed)
+        if (string.IsNullOrEmpty(_options.SharedGroup) || !_client.IsConnected || !_subscribed)
         {
+            // Stay subscribed: requests that arrive while accepted ones finish are answered Busy, not met with silence.
             return;
         }
 
         try
         {
-            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(RequestFilter).WithTopicFilter(_topics.Describe).Build(), cancellationToken).ConfigureAwait(false);
+            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(RequestFilter).WithTopicFilter(ModelRequestFilter).Build(), cancellationToken).ConfigureAwait(false);
             _subscribed = false;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -115,10 +108,7 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Disconnects once every head has stopped and the queue has drained.</summary>
-    public async Task StoppedAsync(CancellationToken cancellationToken)
+    public async Task DisconnectAsync(CancellationToken cancellationToken = default)
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);
         if (_supervisor is { } supervisor)
@@ -134,15 +124,15 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
 
     public async Task PublishStatusAsync(WorkerStatus status, CancellationToken cancellationToken = default)
     {
+        _republishStatus = () => PublishStatusAsync(status, _lifetime.Token);
         if (!_client.IsConnected)
         {
             return;
         }
 
-        var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(status, CoreJsonContext.Default.WorkerStatus);
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(_topics.Status)
-            .WithPayload(payload)
+            .WithPayload(JsonSerializer.SerializeToUtf8Bytes(status, CoreJsonContext.Default.WorkerStatus))
             .WithContentType(JsonContentType)
             .WithRetainFlag()
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
@@ -163,56 +153,67 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         }
     }
 
+    public async Task SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
+    {
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(reply.Topic)
+            .WithPayload(new System.Buffers.ReadOnlySequence<byte>(reply.Json))
+            .WithContentType(JsonContentType)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (reply.CorrelationData is { Length: > 0 })
+        {
+            builder.WithCorrelationData(reply.CorrelationData);
+        }
+
+        try
+        {
+            await _client.PublishAsync(builder.Build(), _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            WorkerLog.MqttOperationFailed(_logger, $"reply to {LogText.Escape(reply.Topic)}", ex);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);
         _client.Dispose();
         _lifetime.Dispose();
-        _connectLock.Dispose();
+        _disconnected.Dispose();
     }
 
-    private string RequestFilter => string.IsNullOrEmpty(_options.SharedGroup) ? _topics.Request : $"$share/{_options.SharedGroup}/{_topics.Request}";
+    private string Shared(string filter) => string.IsNullOrEmpty(_options.SharedGroup) ? filter : $"$share/{_options.SharedGroup}/{filter}";
 
-    private async Task ConnectWithRetryAsync(CancellationToken cancellationToken)
+    private async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
-        for (var attempt = 1; ; attempt++)
+        var will = new WorkerStatus
         {
-            try
-            {
-                await ConnectAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                WorkerLog.MqttConnectFailed(_logger, _host, _options.Port, attempt, delay.TotalSeconds, ex.Message);
-                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
-            }
-        }
-    }
-
-    private async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        var options = MqttClientOptionsFactory.Create(_options, _host, _clientId, _topics.Status);
+            Status = WorkerStates.Failed,
+            StatusMessage = $"The worker's MQTT connection (client {_clientId}, connected at {_time.GetUtcNow():O}) was lost without a clean disconnect.",
+            ThingName = _thingName,
+            Timestamp = _time.GetUtcNow(),
+        };
+        var options = MqttClientOptionsFactory.Create(_options, _host, Port, _clientId, _topics.Status, will);
         var result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
-            throw new MqttHeadException($"The broker at {_host}:{_options.Port} refused the connection: {result.ResultCode} {result.ReasonString}");
+            throw new MqttHeadException($"The broker at {_host}:{Port} refused the connection: {result.ResultCode} {result.ReasonString}");
         }
 
         if (!string.IsNullOrEmpty(_options.SharedGroup) && !result.SharedSubscriptionAvailable)
         {
-            throw new MqttHeadException($"Mqtt:SharedGroup is set but the broker at {_host}:{_options.Port} does not offer shared subscriptions.");
+            throw new MqttHeadException($"Mqtt:SharedGroup is set but the broker at {_host}:{Port} does not offer shared subscriptions.", permanent: true);
         }
 
-        WorkerLog.MqttConnected(_logger, _host, _options.Port, _clientId);
+        WorkerLog.MqttConnected(_logger, _host, Port, _clientId);
     }
 
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(RequestFilter, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(ModelRequestFilter, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(_topics.Describe, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         var result = await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
@@ -225,27 +226,32 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         }
 
         _subscribed = true;
-        WorkerLog.MqttSubscribed(_logger, RequestFilter, _topics.Describe);
+        WorkerLog.MqttSubscribed(_logger, $"{RequestFilter}, {ModelRequestFilter}", _topics.Describe);
     }
 
-    /// <summary>Reconnects and resubscribes after a lost connection, with capped exponential backoff.</summary>
+    /// <summary>After a lost connection: reconnect with the resilience policy, resubscribe, say the status again.</summary>
     private async Task SuperviseAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_client.IsConnected ? TimeSpan.FromSeconds(1) : delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                if (_client.IsConnected || _intakeStopped)
+                await _disconnected.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (_client.IsConnected)
                 {
-                    delay = TimeSpan.FromMilliseconds(250);
                     continue;
                 }
 
                 await ConnectAsync(cancellationToken).ConfigureAwait(false);
-                await SubscribeAsync(cancellationToken).ConfigureAwait(false);
-                await PublishStatusAsync(_state.Current, cancellationToken).ConfigureAwait(false);
+                if (!_intakeStopped || string.IsNullOrEmpty(_options.SharedGroup))
+                {
+                    await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (_republishStatus is { } republish)
+                {
+                    await republish().ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -253,8 +259,12 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                WorkerLog.MqttConnectFailed(_logger, _host, _options.Port, 0, delay.TotalSeconds, ex.Message);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+                // Loop boundary: a failed resubscription is retried on the next disconnect or at once.
+                WorkerLog.MqttOperationFailed(_logger, "reconnect", ex);
+                if (_disconnected.CurrentCount == 0)
+                {
+                    _disconnected.Release();
+                }
             }
         }
     }
@@ -264,26 +274,24 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         var message = e.ApplicationMessage;
         try
         {
-            if (message.Topic == _topics.Describe)
-            {
-                var describeId = TryRequestId(message);
-                await ReplyAsync(ReplyTopic(message.ResponseTopic, null, _topics.DescribeReply), message.CorrelationData, _describe.BuildJson(describeId)).ConfigureAwait(false);
-                return;
-            }
-
-            if (_intakeStopped)
+            if (!_dispatcher.Serves(message.Topic))
             {
                 return;
             }
 
-            // Copy: MQTTnet may reuse the receive buffer once this handler returns.
-            var payload = new ReadOnlySequence<byte>(message.Payload.ToArray());
-            var correlation = message.CorrelationData;
             await _dispatcher.DispatchAsync(
-                payload,
-                UserProperty(message, "RequestId"),
-                replyTo => ReplyTopic(message.ResponseTopic, replyTo, _topics.Result),
-                (topic, reply) => ReplyAsync(topic, correlation, reply)).ConfigureAwait(false);
+                new IncomingMessage
+                {
+                    Channel = MessageChannel.Mqtt,
+                    Topic = message.Topic,
+                    Payload = message.Payload,
+                    ResponseTopic = message.ResponseTopic,
+                    CorrelationData = message.CorrelationData,
+                    RequestIdProperty = UserProperty(message, "RequestId"),
+                    ModelProperty = UserProperty(message, "Model"),
+                },
+                this,
+                _lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -292,59 +300,24 @@ internal sealed class MqttHead : IHostedLifecycleService, IStatusPublisher, IAsy
         }
     }
 
-    private string ReplyTopic(string? responseTopic, string? replyTo, string fallback) =>
-        RequestDispatcher.ChooseReplyTopic(_topics, responseTopic, replyTo, fallback);
-
-    private async Task ReplyAsync(string topic, byte[]? correlationData, byte[] payload)
-    {
-        var builder = new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(payload)
-            .WithContentType(JsonContentType)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (correlationData is { Length: > 0 })
-        {
-            builder.WithCorrelationData(correlationData);
-        }
-
-        try
-        {
-            await _client.PublishAsync(builder.Build(), _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            WorkerLog.MqttOperationFailed(_logger, $"reply to {topic}", ex);
-        }
-    }
-
     private static string? UserProperty(MqttApplicationMessage message, string name) =>
         message.UserProperties?.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))?.ReadValueAsString();
-
-    private static string? TryRequestId(MqttApplicationMessage message)
-    {
-        var fromProperty = UserProperty(message, "RequestId");
-        if (fromProperty is not null || message.Payload.IsEmpty)
-        {
-            return fromProperty;
-        }
-
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(message.Payload);
-            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && document.RootElement.TryGetProperty("RequestId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String ? id.GetString() : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
 }
 
 /// <summary>The MQTT head cannot serve: the broker refused us or lacks something the configuration needs.</summary>
 public sealed class MqttHeadException : Exception
 {
-    public MqttHeadException(string message, Exception? innerException = null)
+    public MqttHeadException(string message, Exception? innerException = null, bool permanent = false)
         : base(message, innerException)
     {
+        Permanent = permanent;
     }
+
+    public MqttHeadException(string message, bool permanent)
+        : this(message, null, permanent)
+    {
+    }
+
+    /// <summary>Retrying cannot help (the broker lacks a feature the configuration needs).</summary>
+    public bool Permanent { get; }
 }

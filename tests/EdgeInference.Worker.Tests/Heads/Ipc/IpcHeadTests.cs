@@ -34,11 +34,15 @@ public sealed class IpcHeadTests
         Assert.Equal("cam-7", reply.GetProperty("RequestId").GetString());
         Assert.Equal("blue", reply.GetProperty("Classifications")[0].GetProperty("Label").GetString());
 
-        // JSON bytes in a binaryMessage work too; a ReplyTo naming the request topic is never honoured.
+        // JSON bytes in a binaryMessage work too; a ReplyTo naming the request topic is never honoured: the request is
+        // refused (InvalidRequest, on the result topic) rather than answered somewhere it would come back as a request.
         var asBytes = Encoding.UTF8.GetBytes(JsonRequest("cam-8", TestImages.Solid(16, 16, (250, 0, 0)), RequestTopic).ToJsonString());
         await camera.PublishToTopicAsync(RequestTopic, asBytes, Token);
         var fallback = await NextJsonAsync(results, r => r.GetProperty("RequestId").GetString() == "cam-8");
-        Assert.Equal("red", fallback.GetProperty("Classifications")[0].GetProperty("Label").GetString());
+        Assert.Equal("InvalidRequest", fallback.GetProperty("Error").GetProperty("Code").GetString());
+        Assert.Contains(RequestTopic, fallback.GetProperty("Error").GetProperty("Message").GetString(), StringComparison.Ordinal);
+        await camera.PublishToTopicAsync(RequestTopic, TestImages.Solid(16, 16, (250, 0, 0)), Token);
+        Assert.Equal("red", (await NextJsonAsync(results)).GetProperty("Classifications")[0].GetProperty("Label").GetString());
     }
 
     [Fact]

@@ -85,14 +85,14 @@ public sealed class IpcHotReloadTests
     {
         await using var harness = await IpcHarness.StartAsync();
         await using var worker = await harness.StartWorkerAsync(WorkerConfiguration(TestModels.ColorClassifier));
-        var models = (EdgeInference.Worker.Models.ModelHost)worker.Services.GetService(typeof(EdgeInference.Worker.Models.ModelHost))!;
-        var before = models.Engine;
+        var models = (EdgeInference.Worker.Models.ModelCatalog)worker.Services.GetService(typeof(EdgeInference.Worker.Models.ModelCatalog))!;
+        var before = Assert.Single(models.All).Engine;
         var camera = await harness.ConnectCameraAsync();
         await using var status = await camera.SubscribeToTopicAsync(StatusTopic, cancellationToken: Token);
 
         await harness.Emulator.UpdateConfigurationAsync(WorkerComponent, new JsonObject { ["Greeting"] = "hello" }, Token);
 
         Assert.True(await StaysEmptyAsync(status.Events, TimeSpan.FromMilliseconds(500)));
-        Assert.Same(before, models.Engine);
+        Assert.Same(before, Assert.Single(models.All).Engine);
     }
 }

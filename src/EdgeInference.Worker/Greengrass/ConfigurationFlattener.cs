@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 
-namespace EdgeInference.Worker.Configuration;
+namespace EdgeInference.Worker.Greengrass;
 
 /// <summary>
 /// Turns a Greengrass component configuration (JSON) into .NET configuration keys, as the JSON file provider does:

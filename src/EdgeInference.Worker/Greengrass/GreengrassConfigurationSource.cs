@@ -1,7 +1,7 @@
 using EdgeInference.Greengrass.Ipc;
 using Microsoft.Extensions.Configuration;
 
-namespace EdgeInference.Worker.Configuration;
+namespace EdgeInference.Worker.Greengrass;
 
 /// <summary>
 /// The component's configuration read from the Greengrass nucleus over IPC (GetConfiguration), so the worker's

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using EdgeInference.Worker.Configuration;
+using EdgeInference.Worker.Greengrass;
 using EdgeInference.Worker.Options;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
-namespace EdgeInference.Worker.Tests.Configuration;
+namespace EdgeInference.Worker.Tests.Greengrass;
 
 public sealed class ConfigurationFlattenerTests
 {

@@ -1,6 +1,6 @@
-namespace EdgeInference.Onnx;
+namespace EdgeInference.Core.Inference;
 
-/// <summary>The model package cannot be used: missing files, a bad manifest, or a manifest that does not match the model.</summary>
+/// <summary>A model package cannot be used: missing files, a bad manifest, or a manifest that does not match the model.</summary>
 public class ModelPackageException : Exception
 {
     public ModelPackageException(string message, Exception? innerException = null)
@@ -9,7 +9,7 @@ public class ModelPackageException : Exception
     }
 }
 
-/// <summary>A GPU was required (<c>Model:Accelerator=gpu</c>) and CUDA could not be used.</summary>
+/// <summary>A GPU was required (<c>Model:Accelerator=gpu</c>) and it cannot be used.</summary>
 public sealed class AcceleratorUnavailableException : Exception
 {
     public AcceleratorUnavailableException(string message, Exception? innerException = null)

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using EdgeInference.Greengrass.Ipc;
 using Microsoft.Extensions.Configuration;
 
-namespace EdgeInference.Worker.Configuration;
+namespace EdgeInference.Worker.Greengrass;
 
 /// <summary>
 /// Loads the component configuration once at startup through its own short-lived IPC connection; later changes

@@ -1,16 +1,18 @@
+using System.Text.Json.Nodes;
 using EdgeInference.Core.Packaging;
 using EdgeInference.Worker.Models;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace EdgeInference.Worker.Tests.Models;
 
-public sealed class PackagingDescriptionSourceTests
+public sealed class PackagingDescriptionOptionsTests
 {
     [Fact]
-    public void Description_FromConfigurationKeys_ReadsNestedObjectsArraysEnumsAndEpochTimestamps()
+    public void From_ConfigurationKeys_ReadsNestedObjectsArraysEnumsAndEpochTimestamps()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var description = PackagingDescriptionOptions.From(Configuration(new Dictionary<string, string?>
         {
             ["ModelPackagingDescription:JobName"] = "job-7",
             ["ModelPackagingDescription:ModelVersion"] = "3",
@@ -20,9 +22,7 @@ public sealed class PackagingDescriptionSourceTests
             ["ModelPackagingDescription:ModelPackagingConfiguration:Greengrass:Tags:0:Key"] = "line",
             ["ModelPackagingDescription:ModelPackagingConfiguration:Greengrass:Tags:0:Value"] = "7",
             ["ModelPackagingDescription:ModelPackagingOutputDetails:Greengrass:ComponentVersionArn"] = "arn:aws:greengrass:eu-west-1:111122223333:components:com.example.Model:versions:3.0.0",
-        }).Build();
-
-        var description = new PackagingDescriptionSource(configuration).Description!;
+        })).Description!;
 
         Assert.Equal("job-7", description.JobName);
         Assert.Equal("3", description.ModelVersion);
@@ -33,16 +33,30 @@ public sealed class PackagingDescriptionSourceTests
     }
 
     [Fact]
-    public void Description_SectionAbsent_IsNull() =>
-        Assert.Null(new PackagingDescriptionSource(new ConfigurationBuilder().Build()).Description);
+    public void From_SectionAbsent_IsNull() =>
+        Assert.Null(PackagingDescriptionOptions.From(new ConfigurationBuilder().Build()).Description);
 
     [Fact]
-    public void Description_BadStatus_ThrowsNamingTheSection()
+    public void From_BadStatus_ThrowsNamingTheSection()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ModelPackagingDescription:Status"] = "DONE" }).Build();
-
-        var error = Assert.Throws<InvalidOperationException>(() => new PackagingDescriptionSource(configuration));
+        var error = Assert.Throws<OptionsValidationException>(() => PackagingDescriptionOptions.From(Configuration(new Dictionary<string, string?> { ["ModelPackagingDescription:Status"] = "DONE" })));
 
         Assert.Contains("ModelPackagingDescription", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Equals_SameDescriptionFromDifferentSources_AreEqual()
+    {
+        var fromKeys = PackagingDescriptionOptions.From(Configuration(new Dictionary<string, string?>
+        {
+            ["ModelPackagingDescription:JobName"] = "j",
+            ["ModelPackagingDescription:ModelPackagingConfiguration:Greengrass:Tags:0:Key"] = "k",
+        }));
+        var fromJson = PackagingDescriptionOptions.FromNode(JsonNode.Parse("""{"ModelPackagingConfiguration":{"Greengrass":{"Tags":[{"Key":"k"}]}},"JobName":"j"}"""));
+
+        Assert.Equal(fromKeys, fromJson);
+        Assert.NotEqual(fromKeys, PackagingDescriptionOptions.FromNode(JsonNode.Parse("""{"JobName":"other"}""")));
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 }

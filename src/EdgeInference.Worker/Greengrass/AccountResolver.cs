@@ -1,0 +1,97 @@
+using Amazon;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using EdgeInference.Worker.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace EdgeInference.Worker.Greengrass;
+
+/// <summary>
+/// The AWS account the device's components belong to, for their ARNs: <c>Greengrass:AccountId</c>, else STS
+/// GetCallerIdentity with the credentials the token exchange service hands the component (the nucleus sets
+/// <c>AWS_CONTAINER_CREDENTIALS_FULL_URI</c>), asked once per start with the worker's resilience policy. Null when
+/// neither is available (an offline device, or no token exchange service): ARNs are then null, and the log says why.
+/// </summary>
+public sealed class AccountResolver
+{
+    private readonly GreengrassOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AccountResolver> _logger;
+    private readonly Lazy<Task<string?>> _account;
+
+    public AccountResolver(IOptions<GreengrassOptions> options, TimeProvider time, ILogger<AccountResolver> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _account = new Lazy<Task<string?>>(() => Task.Run(ResolveAsync));
+    }
+
+    /// <summary>The account id, once known (the lookup starts on first use and is shared).</summary>
+    public Task<string?> GetAccountAsync() => _account.Value;
+
+    /// <summary>The account id if already known, else null without waiting.</summary>
+    public string? AccountIfKnown => _account.IsValueCreated && _account.Value.IsCompletedSuccessfully ? _account.Value.Result : null;
+
+    private async Task<string?> ResolveAsync()
+    {
+        if (!string.IsNullOrWhiteSpace(_options.AccountId))
+        {
+            return _options.AccountId;
+        }
+
+        var region = _options.EffectiveRegion;
+        var hasCredentials = Environment.GetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI") is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 };
+        if (region is null || !hasCredentials)
+        {
+            WorkerLog.AccountUnknown(_logger, region is null
+                ? "no region (AWS_REGION or Greengrass:Region)"
+                : "no credentials (the token exchange service sets AWS_CONTAINER_CREDENTIALS_FULL_URI; or set Greengrass:AccountId)");
+            return null;
+        }
+
+        var pipeline = new ResiliencePipelineBuilder<string?> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<string?>
+            {
+                MaxRetryAttempts = 4,
+                Delay = TimeSpan.FromSeconds(1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                MaxDelay = TimeSpan.FromSeconds(20),
+                ShouldHandle = new PredicateBuilder<string?>().Handle<AmazonSecurityTokenServiceException>(e => (int)e.StatusCode >= 500 || e.ErrorCode is "Throttling" or "ThrottlingException")
+                    .Handle<HttpRequestException>()
+                    .Handle<Amazon.Runtime.AmazonClientException>()
+                    .Handle<TimeoutException>(),
+            })
+            .AddTimeout(TimeSpan.FromSeconds(15))
+            .Build();
+        try
+        {
+            var account = await pipeline.ExecuteAsync(
+                async token =>
+                {
+                    var config = new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region), Timeout = TimeSpan.FromSeconds(10) };
+                    if (!string.IsNullOrWhiteSpace(_options.StsEndpoint))
+                    {
+                        config.ServiceURL = _options.StsEndpoint;
+                    }
+
+                    using var sts = new AmazonSecurityTokenServiceClient(config);
+                    var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token).ConfigureAwait(false);
+                    return identity.Account;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            WorkerLog.AccountResolved(_logger, account ?? "?");
+            return account;
+        }
+        catch (Exception ex) when (ex is AmazonSecurityTokenServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or InvalidOperationException)
+        {
+            WorkerLog.AccountUnknown(_logger, $"STS GetCallerIdentity failed: {ex.Message}");
+            return null;
+        }
+    }
+}

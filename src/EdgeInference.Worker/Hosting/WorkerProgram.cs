@@ -1,0 +1,78 @@
+using System.CommandLine;
+using EdgeInference.Worker.Greengrass;
+using EdgeInference.Worker.Models.Repository;
+using EdgeInference.Worker.Status;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace EdgeInference.Worker.Hosting;
+
+/// <summary>The worker's entry point: the host, or one of its small commands.</summary>
+public static class WorkerProgram
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        if (args is ["models", ..])
+        {
+            var root = new RootCommand("edge inference worker") { ModelsCommand.Create(TimeProvider.System) };
+            return await root.Parse(args).InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        if (args.Any(a => a is "--help" or "-h" or "-?" or "help"))
+        {
+            await Console.Out.WriteAsync(WorkerHelp.Text).ConfigureAwait(false);
+            return WorkerExitCodes.Success;
+        }
+
+        if (args.Any(a => a is "--version"))
+        {
+            await Console.Out.WriteLineAsync(WorkerVersion.Current).ConfigureAwait(false);
+            return WorkerExitCodes.Success;
+        }
+
+        return await RunHostAsync(args, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunHostAsync(string[] args, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = args,
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+            builder.Configuration.AddEnvironmentVariables("EDGEINFERENCE_");
+            var ipcOptions = builder.Configuration.GetSection(EdgeInference.Greengrass.Ipc.GreengrassIpcOptions.SectionName).Get<EdgeInference.Greengrass.Ipc.GreengrassIpcOptions>()
+                ?? new EdgeInference.Greengrass.Ipc.GreengrassIpcOptions();
+            if (WorkerTransport.IsGreengrassEnvironment(ipcOptions) && !string.Equals(builder.Configuration["Transport"], "mqtt", StringComparison.OrdinalIgnoreCase))
+            {
+                // Loads at once: GetConfiguration over IPC; an unreachable nucleus stops the worker here with a clear message.
+                ((IConfigurationBuilder)builder.Configuration).Add(new GreengrassConfigurationSource { IpcOptions = ipcOptions });
+            }
+
+            builder.Configuration.AddCommandLine(args);
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+            builder.Services.AddEdgeInferenceWorker(builder.Configuration);
+
+            using var host = builder.Build();
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return WorkerExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped (SIGTERM/Ctrl+C) while still starting: nothing was serving, nothing is lost.
+            return WorkerExitCodes.Success;
+        }
+        catch (Exception ex) when (StartupFailure.Classify(ex) is { } failure)
+        {
+            await Console.Error.WriteLineAsync($"edge-inference worker: {failure.Title}:").ConfigureAwait(false);
+            foreach (var reason in failure.Reasons)
+            {
+                await Console.Error.WriteLineAsync($"  - {reason}").ConfigureAwait(false);
+            }
+
+            return failure.ExitCode;
+        }
+    }
+}

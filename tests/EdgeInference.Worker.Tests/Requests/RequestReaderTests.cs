@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Text;
+using EdgeInference.Core.Results;
+using EdgeInference.Worker.Requests;
+using Xunit;
+
+namespace EdgeInference.Worker.Tests.Requests;
+
+public sealed class RequestReaderTests
+{
+    private static ParsedRequest Read(byte[] payload, long limit = 1_000_000, string? requestIdProperty = "fallback-id", string? modelProperty = null, bool forDescribe = false) =>
+        RequestReader.Read(
+            new IncomingMessage
+            {
+                Channel = MessageChannel.Mqtt,
+                Topic = "t",
+                Payload = new ReadOnlySequence<byte>(payload),
+                RequestIdProperty = requestIdProperty,
+                ModelProperty = modelProperty,
+            },
+            limit,
+            forDescribe);
+
+    [Fact]
+    public void Read_RawBytes_AreTheImageWithTheUserPropertyId()
+    {
+        var parsed = Read([0xFF, 0xD8, 0xFF, 1, 2, 3]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal("fallback-id", parsed.RequestId);
+        Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF, 1, 2, 3 }, parsed.Image.ToArray());
+    }
+
+    [Fact]
+    public void Read_RawBytesWithoutAnId_GetsAGeneratedOne() =>
+        Assert.Equal(32, Read([1, 2, 3], requestIdProperty: null).RequestId.Length);
+
+    [Fact]
+    public void Read_RawBytes_AreCopiedOutOfTheTransportBuffer()
+    {
+        var buffer = new byte[] { 9, 8, 7 };
+        var parsed = Read(buffer);
+        buffer[0] = 0;
+
+        Assert.Equal(9, parsed.Image.Span[0]);
+    }
+
+    [Fact]
+    public void Read_JsonRequest_DecodesBase64AndKeepsIdReplyToAndModel()
+    {
+        var parsed = Read(Encoding.UTF8.GetBytes("  {\"RequestId\":\"r-1\",\"Image\":\"AQID\",\"ReplyTo\":\"my/replies\",\"Model\":\"pcb\"}"));
+
+        Assert.Null(parsed.Error);
+        Assert.Equal("r-1", parsed.RequestId);
+        Assert.Equal("my/replies", parsed.ReplyTo);
+        Assert.Equal("pcb", parsed.Model);
+        Assert.Equal(new byte[] { 1, 2, 3 }, parsed.Image.ToArray());
+    }
+
+    [Fact]
+    public void Read_JsonWithUtf8Bom_IsJsonNotAnImage()
+    {
+        var parsed = Read([0xEF, 0xBB, 0xBF, .. "{\"RequestId\":\"bom\",\"Image\":\"AQID\"}"u8]);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal("bom", parsed.RequestId);
+        Assert.Equal(new byte[] { 1, 2, 3 }, parsed.Image.ToArray());
+    }
+
+    [Fact]
+    public void Read_ModelUserProperty_SelectsWhenJsonNamesNone()
+    {
+        Assert.Equal("from-property", Read([1, 2], modelProperty: "from-property").Model);
+        Assert.Equal("from-json", Read("{\"Image\":\"AQ==\",\"Model\":\"from-json\"}"u8.ToArray(), modelProperty: "from-property").Model);
+    }
+
+    [Fact]
+    public void Read_OverTheLimit_IsPayloadTooLargeWithoutParsing()
+    {
+        var parsed = Read(Encoding.UTF8.GetBytes("{\"RequestId\":\"big\",\"Image\":\"" + new string('A', 4000) + "\"}"), limit: 2048);
+
+        Assert.Equal(ErrorCodes.PayloadTooLarge, parsed.Error!.Code);
+        Assert.Contains("Limits:MaxPayloadBytes", parsed.Error.Message, StringComparison.Ordinal);
+        Assert.Equal("fallback-id", parsed.RequestId);
+    }
+
+    [Theory]
+    [InlineData("", "InvalidImage")]
+    [InlineData("{\"RequestId\":\"a\"", "InvalidRequest")]
+    [InlineData("{\"RequestId\":\"a\",\"Image\":\"%%%\"}", "InvalidRequest")]
+    [InlineData("{\"RequestId\":\"a\"}", "InvalidRequest")]
+    [InlineData("{\"RequestId\":\"a\",\"Image\":\"\"}", "InvalidRequest")]
+    [InlineData("{\"RequestId\":\"a\",\"Image\":42}", "InvalidRequest")]
+    [InlineData("{\"RequestId\":\"\\ud800\",\"Image\":\"AQ==\"}", "InvalidRequest")]
+    public void Read_BadPayload_GetsItsCode(string payload, string code)
+    {
+        var parsed = Read(Encoding.UTF8.GetBytes(payload));
+
+        Assert.Equal(code, parsed.Error!.Code);
+        Assert.False(string.IsNullOrWhiteSpace(parsed.Error.Message));
+    }
+
+    [Fact]
+    public void Read_InvalidUtf8InTheRequestId_IsInvalidRequestNotACrash()
+    {
+        var parsed = Read([.. "{\"RequestId\":\""u8, 0xC3, 0x28, .. "\",\"Image\":\"AQ==\"}"u8]);
+
+        Assert.Equal(ErrorCodes.InvalidRequest, parsed.Error!.Code);
+    }
+
+    [Fact]
+    public void Read_OverlongRequestId_IsRefusedAndNotEchoed()
+    {
+        var id = new string('x', RequestReader.MaxRequestIdLength + 1);
+
+        var parsed = Read(Encoding.UTF8.GetBytes($"{{\"RequestId\":\"{id}\",\"Image\":\"AQ==\"}}"));
+
+        Assert.Equal(ErrorCodes.InvalidRequest, parsed.Error!.Code);
+        Assert.Equal("fallback-id", parsed.RequestId);
+        Assert.Contains("RequestId", parsed.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_BadBase64_SaysSoAndKeepsTheRequestId()
+    {
+        var parsed = Read("{\"RequestId\":\"keep-me\",\"Image\":\"not*base64\"}"u8.ToArray());
+
+        Assert.Equal("keep-me", parsed.RequestId);
+        Assert.Contains("base64", parsed.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TruncatedJson_StillRecoversTheRequestIdWhenItCameFirst()
+    {
+        var parsed = Read("{\"RequestId\":\"early\",\"Image\":\"AQ"u8.ToArray());
+
+        Assert.Equal(ErrorCodes.InvalidRequest, parsed.Error!.Code);
+        Assert.Equal("early", parsed.RequestId);
+    }
+
+    [Fact]
+    public void Read_DescribeWithoutPayload_NeedsNoImage() =>
+        Assert.Null(Read([], forDescribe: true).Error);
+
+    [Fact]
+    public void Read_DescribeJson_KeepsIdAndReplyTo()
+    {
+        var parsed = Read("{\"RequestId\":\"d-1\",\"ReplyTo\":\"my/describe\"}"u8.ToArray(), forDescribe: true);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal(("d-1", "my/describe"), (parsed.RequestId, parsed.ReplyTo));
+    }
+}
