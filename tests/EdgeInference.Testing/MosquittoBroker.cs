@@ -21,6 +21,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public static bool IsInstalled => File.Exists("/usr/sbin/mosquitto") || File.Exists("/usr/bin/mosquitto");
 
+    /// <summary>
+    /// Starts mosquitto on a free port and returns once mosquitto itself says it is running (a port probe could reach
+    /// another process). When the port was taken between being picked and being bound, it starts again on another one.
+    /// </summary>
     public static async Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default)
     {
         if (!IsInstalled)
@@ -28,36 +32,48 @@ public sealed class MosquittoBroker : IAsyncDisposable
             throw new InvalidOperationException("mosquitto is not installed; tests/run.sh installs it (apt-get install mosquitto mosquitto-clients).");
         }
 
-        var folder = Directory.CreateTempSubdirectory("edge-inference-mosquitto-").FullName;
-        var port = FreePort.Next();
-        var config = Path.Combine(folder, "mosquitto.conf");
-        await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n", cancellationToken);
-        var executable = File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "/usr/bin/mosquitto";
-        var process = Process.Start(new ProcessStartInfo(executable, ["-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true })
-            ?? throw new InvalidOperationException("mosquitto did not start.");
-        var broker = new MosquittoBroker(process, folder, port);
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        for (var attempt = 1; ; attempt++)
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"mosquitto exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync(cancellationToken)}");
-            }
-
+            var folder = Directory.CreateTempSubdirectory("edge-inference-mosquitto-").FullName;
+            var port = FreePort.Next();
+            var config = Path.Combine(folder, "mosquitto.conf");
+            await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n", cancellationToken);
+            var executable = File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "/usr/bin/mosquitto";
+            var process = Process.Start(new ProcessStartInfo(executable, ["-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true })
+                ?? throw new InvalidOperationException("mosquitto did not start.");
+            var broker = new MosquittoBroker(process, folder, port);
+            var output = new System.Text.StringBuilder();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
             try
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return broker;
+                // mosquitto buffers stdout in a pipe but not stderr: its log goes there, line by line.
+                while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+                {
+                    output.AppendLine(line);
+                    if (line.Contains(" running", StringComparison.Ordinal))
+                    {
+                        // mosquitto logs every later line too: keep draining so it never blocks on a full pipe.
+                        _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+                        return broker;
+                    }
+                }
             }
-            catch (SocketException)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(20, cancellationToken);
+                await broker.DisposeAsync();
+                throw new TimeoutException($"mosquitto did not say it was running within 10 s: {output}");
             }
-        }
 
-        await broker.DisposeAsync();
-        throw new TimeoutException($"mosquitto did not listen on {port} within 10 s.");
+            await broker.DisposeAsync();
+            if (attempt < 5 && output.ToString().Contains("Address already in use", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            throw new InvalidOperationException($"mosquitto exited: {output}");
+        }
     }
 
     public async ValueTask DisposeAsync()

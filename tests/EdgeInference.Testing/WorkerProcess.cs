@@ -44,29 +44,40 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a worker on a fresh embedded broker port and waits until its status says RUNNING.</summary>
+    /// <summary>
+    /// Starts a worker on a fresh embedded broker port and waits until its status says RUNNING. A port another process
+    /// took between being picked and being bound makes the worker exit saying so: then it starts again on another port.
+    /// </summary>
     public static async Task<(WorkerProcess Worker, int Port)> StartRunningAsync(string modelPath, CancellationToken cancellationToken, params string[] arguments)
     {
-        var port = FreePort.Next();
-        var worker = Start([$"--Mqtt:Port={port}", $"--Model:Path={modelPath}", "--Model:Accelerator=cpu", .. arguments]);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        for (var attempt = 1; ; attempt++)
         {
-            try
+            var port = FreePort.Next();
+            var worker = Start([$"--Mqtt:Port={port}", $"--Model:Path={modelPath}", "--Model:Accelerator=cpu", .. arguments]);
+            for (var poll = 0; poll < 1200 && !worker.HasExited; poll++)
             {
-                await using var client = await TestMqttClient.ConnectAsync(port, cancellationToken: cancellationToken);
-                await client.SubscribeAsync("edge-inference/+/status", cancellationToken);
-                await client.WaitAsync(m => TestMqttClient.Text(m).Contains("\"RUNNING\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
-                return (worker, port);
+                try
+                {
+                    await using var client = await TestMqttClient.ConnectAsync(port, cancellationToken: cancellationToken);
+                    await client.SubscribeAsync("edge-inference/+/status", cancellationToken);
+                    await client.WaitAsync(m => TestMqttClient.Text(m).Contains("\"RUNNING\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
+                    return (worker, port);
+                }
+                catch (MQTTnet.Exceptions.MqttCommunicationException)
+                {
+                    await Task.Delay(50, cancellationToken);
+                }
             }
-            catch (MQTTnet.Exceptions.MqttCommunicationException)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-        }
 
-        await worker.DisposeAsync();
-        throw new TimeoutException($"The worker did not reach RUNNING: {worker.Output}");
+            var output = worker.Output;
+            await worker.DisposeAsync();
+            if (attempt < 5 && output.Contains("already in use", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            throw new TimeoutException($"The worker did not reach RUNNING: {output}");
+        }
     }
 
     public static WorkerProcess Start(params string[] arguments)
@@ -91,6 +102,8 @@ public sealed class WorkerProcess : IAsyncDisposable
         info.Environment.Remove("SVCUID");
         return new WorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("The worker did not start."));
     }
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Sends SIGTERM, as Greengrass and systemd stop a process.</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();

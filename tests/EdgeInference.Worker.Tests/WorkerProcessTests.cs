@@ -5,6 +5,7 @@ using Xunit;
 namespace EdgeInference.Worker.Tests;
 
 /// <summary>The worker as users run it: a separate process, configured on the command line, reached only over MQTT.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class WorkerProcessTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

@@ -27,14 +27,14 @@ public sealed class AccountResolver
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _account = new Lazy<Task<string?>>(() => Task.Run(ResolveAsync));
+        _account = new Lazy<Task<string?>>(() => string.IsNullOrWhiteSpace(_options.AccountId) ? Task.Run(ResolveAsync) : Task.FromResult<string?>(_options.AccountId));
     }
 
     /// <summary>The account id, once known (the lookup starts on first use and is shared).</summary>
     public Task<string?> GetAccountAsync() => _account.Value;
 
-    /// <summary>The account id if already known, else null without waiting.</summary>
-    public string? AccountIfKnown => _account.IsValueCreated && _account.Value.IsCompletedSuccessfully ? _account.Value.Result : null;
+    /// <summary>The account id if already known, else null without waiting (the lookup starts if it had not).</summary>
+    public string? AccountIfKnown => _account.Value.IsCompletedSuccessfully ? _account.Value.Result : null;
 
     private async Task<string?> ResolveAsync()
     {

@@ -14,8 +14,7 @@ public static class WorkerProgram
     {
         if (args is ["models", ..])
         {
-            var root = new RootCommand("edge inference worker") { ModelsCommand.Create(TimeProvider.System) };
-            return await root.Parse(args).InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await RunModelsCommandAsync(args, Console.Out, Console.Error, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
 
         if (args.Any(a => a is "--help" or "-h" or "-?" or "help"))
@@ -31,6 +30,13 @@ public static class WorkerProgram
         }
 
         return await RunHostAsync(args, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>models register|unregister|list</c>, writing to the given streams.</summary>
+    public static async Task<int> RunModelsCommandAsync(string[] args, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("edge inference worker") { ModelsCommand.Create(time) };
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> RunHostAsync(string[] args, CancellationToken cancellationToken)

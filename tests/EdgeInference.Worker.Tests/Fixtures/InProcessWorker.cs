@@ -23,9 +23,26 @@ internal sealed class InProcessWorker : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Starts on the embedded broker (free port) unless <c>Mqtt:Host</c>/<c>Mqtt:Port</c> are given.</summary>
+    /// <summary>
+    /// Starts on the embedded broker (free port) unless <c>Mqtt:Host</c>/<c>Mqtt:Port</c> are given. A port taken between
+    /// being picked and being bound fails the start with the broker's "already in use" error: then it starts again on another.
+    /// </summary>
     /// <param name="addSources">Extra configuration sources between the test defaults and <paramref name="settings"/> (e.g. the Greengrass provider).</param>
     public static async Task<InProcessWorker> StartAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default, Action<IConfigurationBuilder>? addSources = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(settings, cancellationToken, addSources);
+            }
+            catch (EdgeInference.Worker.Heads.Mqtt.EmbeddedBrokerException) when (attempt < 5 && !settings.ContainsKey("Mqtt:Port"))
+            {
+            }
+        }
+    }
+
+    private static async Task<InProcessWorker> StartOnceAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken, Action<IConfigurationBuilder>? addSources)
     {
         var configuration = new Dictionary<string, string?>
         {

@@ -8,6 +8,7 @@ using static EdgeInference.Worker.Tests.Fixtures.IpcHarness;
 namespace EdgeInference.Worker.Tests.Heads.Ipc;
 
 /// <summary>The worker process under a Greengrass environment whose nucleus is not there.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class IpcWorkerProcessTests
 {
     [Fact]

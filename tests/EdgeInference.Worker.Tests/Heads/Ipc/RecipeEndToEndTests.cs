@@ -14,6 +14,7 @@ namespace EdgeInference.Worker.Tests.Heads.Ipc;
 /// check, Run with SVCUID and the socket in the environment); the worker process reads its configuration over IPC,
 /// reports RUNNING, and serves a request another component publishes on local pub/sub.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class RecipeEndToEndTests : IDisposable
 {
     private const string ComponentName = "com.example.EdgeInference";

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using EdgeInference.Core.Inference;
+using EdgeInference.Core.Manifest;
+using EdgeInference.Core.Packaging;
+using EdgeInference.Core.Results;
+
+namespace EdgeInference.Worker.Tests.Fakes;
+
+/// <summary>An engine that answers every image with one fixed classification: the request path without ONNX Runtime.</summary>
+internal sealed class FakeEngine : IInferenceEngine
+{
+    private volatile bool _disposed;
+
+    public FakeEngine(string name, ModelLoadOptions options, string label = "ok")
+    {
+        Label = label;
+        Options = options;
+        Model = new LoadedModelInfo
+        {
+            PackagePath = options.PackagePath,
+            Name = name,
+            Task = ModelTask.Classification,
+            Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(options.PackagePath))),
+            Inputs = [],
+            Outputs = [],
+            ExecutionProvider = new ExecutionProviderInfo { RequestedAccelerator = options.Accelerator.ToConfigName(), Active = "CPUExecutionProvider", Available = ["CPUExecutionProvider"] },
+            ModelPackagingDescription = options.PackagingDescriptionOverride,
+        };
+    }
+
+    public string Label { get; }
+
+    public ModelLoadOptions Options { get; }
+
+    public bool Disposed => _disposed;
+
+    public LoadedModelInfo Model { get; }
+
+    public int Runs;
+
+    public InferenceOutput Infer(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (encodedImage.Length == 0 || encodedImage.Span[0] == 0xBA)
+        {
+            throw InferenceException.InvalidImage("The fake engine refuses images starting with 0xBA.");
+        }
+
+        Interlocked.Increment(ref Runs);
+        return new InferenceOutput { Classifications = [new Classification { Label = Label, Confidence = 1 }], Timings = new InferenceTimings { TotalMs = 1 } };
+    }
+
+    public void Dispose() => _disposed = true;
+}
+
+/// <summary>
+/// Loads <see cref="FakeEngine"/>s: the model name is the package folder's name, the label its <c>label.txt</c> when
+/// present; a package folder holding <c>broken</c> fails like an unusable package; every load is recorded.
+/// </summary>
+internal sealed class FakeEngineLoader : IInferenceEngineLoader
+{
+    public ConcurrentQueue<ModelLoadOptions> Loads { get; } = new();
+
+    public ConcurrentBag<FakeEngine> Engines { get; } = [];
+
+    public IInferenceEngine Load(ModelLoadOptions options, CancellationToken cancellationToken = default)
+    {
+        Loads.Enqueue(options);
+        if (File.Exists(Path.Combine(options.PackagePath, "broken")))
+        {
+            throw new ModelPackageException($"The manifest of '{options.PackagePath}' is invalid: fake breakage.");
+        }
+
+        var label = File.Exists(Path.Combine(options.PackagePath, "label.txt")) ? File.ReadAllText(Path.Combine(options.PackagePath, "label.txt")).Trim() : "ok";
+        var engine = new FakeEngine(Path.GetFileName(options.PackagePath.TrimEnd('/')), options, label);
+        Engines.Add(engine);
+        return engine;
+    }
+
+    /// <summary>A package folder for the fake loader under <paramref name="root"/>.</summary>
+    public static string Package(string root, string name, string label = "ok", bool broken = false, ModelPackagingDescription? description = null)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(root, name)).FullName;
+        File.WriteAllText(Path.Combine(folder, "label.txt"), label);
+        if (broken)
+        {
+            File.WriteAllText(Path.Combine(folder, "broken"), "yes");
+        }
+
+        return folder;
+    }
+}
