@@ -44,4 +44,71 @@ public sealed class IpcIoTCoreTests
         Assert.True(status.Retain);
         Assert.Equal("RUNNING", TestMqttClient.Json(status).GetProperty("Status").GetString());
     }
+
+    [Fact]
+    public async Task TargetBoth_ACameraComponentAndABrokerClient_EachGetTheirAnswerOnTheirSide()
+    {
+        if (!MosquittoBroker.IsInstalled)
+        {
+            Assert.Skip("mosquitto is not installed (tests/run.sh installs it).");
+        }
+
+        await using var broker = await MosquittoBroker.StartAsync(Token);
+        await using var harness = await IpcHarness.StartAsync(o =>
+        {
+            o.MqttHost = "127.0.0.1";
+            o.MqttPort = broker.Port;
+        });
+        await using var worker = await harness.StartWorkerAsync(WorkerConfiguration(TestModels.ColorClassifier, target: "both"));
+        var camera = await harness.ConnectCameraAsync();
+        await using var cameraReplies = await camera.SubscribeToTopicAsync("camera/replies", cancellationToken: Token);
+        await using var client = await TestMqttClient.ConnectAsync(broker.Port, cancellationToken: Token);
+
+        await camera.PublishToTopicAsync(RequestTopic, JsonRequest("from-camera", TestImages.Solid(16, 16, (0, 200, 0)), "camera/replies"), Token);
+        var local = await NextJsonAsync(cameraReplies);
+        var cloud = await client.RequestAsync(RequestTopic, TestImages.Solid(16, 16, (0, 0, 250)), Token);
+
+        Assert.Equal(("from-camera", "green"), (local.GetProperty("RequestId").GetString(), local.GetProperty("Classifications")[0].GetProperty("Label").GetString()));
+        Assert.Equal("blue", cloud.GetProperty("Classifications")[0].GetProperty("Label").GetString());
+    }
+
+    [Fact]
+    public async Task TargetLocal_ABrokerClientAsks_GetsAnErrorSayingIpcTargetIsLocal_NotSilence()
+    {
+        if (!MosquittoBroker.IsInstalled)
+        {
+            Assert.Skip("mosquitto is not installed (tests/run.sh installs it).");
+        }
+
+        await using var broker = await MosquittoBroker.StartAsync(Token);
+        await using var harness = await IpcHarness.StartAsync(o =>
+        {
+            o.MqttHost = "127.0.0.1";
+            o.MqttPort = broker.Port;
+        });
+        await using var worker = await harness.StartWorkerAsync(WorkerConfiguration(TestModels.ColorClassifier, target: "local"));
+        await using var client = await TestMqttClient.ConnectAsync(broker.Port, cancellationToken: Token);
+
+        var reply = await client.RequestAsync(RequestTopic, TestImages.Solid(16, 16, (0, 0, 250)), Token);
+
+        Assert.Equal("InvalidRequest", reply.GetProperty("Error").GetProperty("Code").GetString());
+        Assert.Contains("Ipc:Target is local", reply.GetProperty("Error").GetProperty("Message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReplyToNotAllowedByAccessControl_TheRequesterIsToldOnTheResultTopic()
+    {
+        await using var harness = await IpcHarness.StartAsync();
+        await using var worker = await harness.StartWorkerAsync(WorkerConfiguration(TestModels.ColorClassifier, accessControl: Policies(WorkerComponent, "edge-inference/*")));
+        var camera = await harness.ConnectCameraAsync();
+        await using var results = await camera.SubscribeToTopicAsync(ResultTopic, cancellationToken: Token);
+
+        await camera.PublishToTopicAsync(RequestTopic, JsonRequest("cam-9", TestImages.Solid(16, 16, (0, 200, 0)), "camera/replies"), Token);
+        var told = await NextJsonAsync(results);
+
+        Assert.Equal("cam-9", told.GetProperty("RequestId").GetString());
+        Assert.Equal("InvalidRequest", told.GetProperty("Error").GetProperty("Code").GetString());
+        Assert.Contains("not allowed by the worker's accessControl", told.GetProperty("Error").GetProperty("Message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("camera/replies", told.GetProperty("Error").GetProperty("Message").GetString(), StringComparison.Ordinal);
+    }
 }
