@@ -1,5 +1,7 @@
 using EdgeInference.Greengrass.Ipc.Model;
 using EdgeInference.Greengrass.Ipc.Rpc;
+using Polly;
+using Polly.Retry;
 
 namespace EdgeInference.Greengrass.Ipc;
 
@@ -108,47 +110,52 @@ public sealed partial class GreengrassIpcClient
         }
     }
 
+    /// <summary>
+    /// Reconnects with the client's resilience policy (Polly: exponential backoff from ReconnectMinDelay, capped at
+    /// ReconnectMaxDelay, with jitter so many components do not reconnect in lock-step), then resubscribes everything.
+    /// Null when the client is disposed meanwhile.
+    /// </summary>
     private async Task<RpcConnection?> ReconnectAsync()
     {
-        for (var attempt = 1; ; attempt++)
+        var pipeline = new ResiliencePipelineBuilder<RpcConnection> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<RpcConnection>
+            {
+                MaxRetryAttempts = int.MaxValue,
+                Delay = _options.ReconnectMinDelay,
+                MaxDelay = _options.ReconnectMaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder<RpcConnection>().Handle<GreengrassIpcException>(),
+                OnRetry = args =>
+                {
+                    Log.ReconnectFailed(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception!);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        RpcConnection connection;
+        try
         {
-            try
-            {
-                await Task.Delay(BackoffDelay(attempt), _time, _disposing.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-
-            RpcConnection connection;
-            try
-            {
-                connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
-            {
-                return null;
-            }
-            catch (GreengrassIpcException ex)
-            {
-                Log.ReconnectFailed(_logger, attempt, BackoffDelay(attempt + 1), ex);
-                continue;
-            }
-
-            ISubscription[] subscriptions;
-            lock (_sync)
-            {
-                // Snapshot and install atomically: subscriptions made on the new connection are not resubscribed twice.
-                subscriptions = [.. _subscriptions];
-                _connection = connection;
-                _connected.TrySetResult(connection);
-            }
-
-            Log.Reconnected(_logger, attempt, subscriptions.Length);
-            await ResubscribeAsync(connection, subscriptions).ConfigureAwait(false);
-            return connection;
+            await Task.Delay(_options.ReconnectMinDelay, _time, _disposing.Token).ConfigureAwait(false);
+            connection = await pipeline.ExecuteAsync(async token => await OpenConnectionAsync(token).ConfigureAwait(false), _disposing.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        ISubscription[] subscriptions;
+        lock (_sync)
+        {
+            // Snapshot and install atomically: subscriptions made on the new connection are not resubscribed twice.
+            subscriptions = [.. _subscriptions];
+            _connection = connection;
+            _connected.TrySetResult(connection);
+        }
+
+        Log.Reconnected(_logger, subscriptions.Length);
+        await ResubscribeAsync(connection, subscriptions).ConfigureAwait(false);
+        return connection;
     }
 
     private async Task ResubscribeAsync(RpcConnection connection, ISubscription[] subscriptions)
@@ -198,13 +205,6 @@ public sealed partial class GreengrassIpcClient
         {
             subscription.Fail(reason);
         }
-    }
-
-    private TimeSpan BackoffDelay(int attempt)
-    {
-        var factor = Math.Pow(2, Math.Min(attempt - 1, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(_options.ReconnectMinDelay.Ticks * factor, _options.ReconnectMaxDelay.Ticks));
-        return delay;
     }
 
     private abstract class SubscriptionHandleBase<TEvent>(IpcSubscription<TEvent> subscription) : ISubscription

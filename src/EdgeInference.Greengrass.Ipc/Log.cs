@@ -15,8 +15,8 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Warning, "Greengrass IPC reconnect attempt {Attempt} failed; next attempt in {Delay}")]
     public static partial void ReconnectFailed(ILogger logger, int attempt, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(1003, LogLevel.Information, "Greengrass IPC reconnected after {Attempt} attempt(s); resubscribing {Count} subscription(s)")]
-    public static partial void Reconnected(ILogger logger, int attempt, int count);
+    [LoggerMessage(1003, LogLevel.Information, "Greengrass IPC reconnected; resubscribing {Count} subscription(s)")]
+    public static partial void Reconnected(ILogger logger, int count);
 
     [LoggerMessage(1004, LogLevel.Error, "Resubscribing {Operation} after reconnect failed; the subscription is closed")]
     public static partial void ResubscribeFailed(ILogger logger, string operation, Exception exception);

@@ -50,7 +50,7 @@ public sealed class ReconnectTests
     }
 
     [Fact]
-    public async Task Reconnect_NucleusDown_BacksOffExponentiallyOnInjectedClock()
+    public async Task Reconnect_NucleusDown_BacksOffWithJitterWithinTheLimits_OnInjectedClock()
     {
         var time = new RecordingTimeProvider();
         await using var harness = await ClientHarness.ConnectAsync(ClientHarness.Options(autoReconnect: true), time);
@@ -58,12 +58,16 @@ public sealed class ReconnectTests
 
         await harness.Server.DisposeAsync();
 
-        // Delays 100, 200, 400, 800, then capped at 1000 ms: each attempt happens only once its delay has elapsed.
-        var expectedDelays = new[] { 100, 200, 400, 800, 1000, 1000 };
-        for (var attempt = 0; attempt < expectedDelays.Length; attempt++)
+        // ReconnectMinDelay 100 ms, ReconnectMaxDelay 1 s (ClientHarness.Options). Each attempt happens only once its delay
+        // has elapsed; delays stay within the limits and vary (jitter), so a fleet does not reconnect in lock-step.
+        var isBackoff = (TimeSpan d) => d > TimeSpan.Zero && d <= TimeSpan.FromSeconds(1);
+        var delays = new List<TimeSpan>();
+        var seen = 0;
+        for (var attempt = 0; attempt < 8; attempt++)
         {
-            var delay = TimeSpan.FromMilliseconds(expectedDelays[attempt]);
-            await time.WaitForTimerAsync(delay, expectedDelays.Take(attempt + 1).Count(d => d == expectedDelays[attempt]));
+            var (index, delay) = await time.NextTimerAsync(seen, isBackoff);
+            seen = index + 1;
+            delays.Add(delay);
             var before = harness.Transport.ConnectAttempts;
             time.Advance(delay - TimeSpan.FromMilliseconds(1));
             await Task.Delay(20, TestContext.Current.CancellationToken);
@@ -72,9 +76,13 @@ public sealed class ReconnectTests
             await WaitUntilAsync(() => harness.Transport.ConnectAttempts == before + 1, $"attempt {attempt + 1}");
         }
 
+        Assert.Equal(TimeSpan.FromMilliseconds(100), delays[0]);
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1)));
+        Assert.True(delays.Skip(1).Distinct().Count() > 1, $"retry delays do not vary: {string.Join(", ", delays)}");
+
         harness.Transport.RefuseConnections = false;
-        await time.WaitForTimerAsync(TimeSpan.FromSeconds(1), 3);
-        time.Advance(TimeSpan.FromSeconds(1));
+        var (_, next) = await time.NextTimerAsync(seen, isBackoff);
+        time.Advance(next);
         await harness.AcceptReconnectAsync();
         await WaitUntilAsync(() => harness.Client.IsConnected, "the reconnection");
     }

@@ -34,4 +34,25 @@ public sealed class RecordingTimeProvider : FakeTimeProvider
 
         throw new TimeoutException($"No timer #{occurrence} of {dueTime} was armed; armed: {string.Join(", ", _dueTimes)}.");
     }
+
+    /// <summary>Waits (bounded, real time) for the first timer after the first <paramref name="skip"/> ones that <paramref name="match"/> accepts.</summary>
+    /// <returns>Its position among all timers and its due time.</returns>
+    public async Task<(int Index, TimeSpan DueTime)> NextTimerAsync(int skip, Func<TimeSpan, bool> match)
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            var armed = _dueTimes.ToArray();
+            for (var index = skip; index < armed.Length; index++)
+            {
+                if (match(armed[index]))
+                {
+                    return (index, armed[index]);
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"No matching timer after #{skip} was armed; armed: {string.Join(", ", _dueTimes)}.");
+    }
 }
