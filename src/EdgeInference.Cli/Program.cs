@@ -1,7 +1,7 @@
 using System.CommandLine;
-using EdgeInference.Cli.Commands;
-using EdgeInference.Cli.Component;
-using EdgeInference.Cli.Packaging;
+using EdgeInference.Cli.Commands.Client;
+using EdgeInference.Cli.Commands.Component;
+using EdgeInference.Cli.Commands.Packaging;
 
 var root = new RootCommand("edge-inference: package ONNX vision models as Greengrass components, publish them, and talk to the on-device worker.");
 foreach (var command in ClientCommands.Create())

@@ -9,10 +9,12 @@ namespace EdgeInference.Worker.Tests.Fakes;
 /// <summary>An engine that answers every image with one fixed classification: the request path without ONNX Runtime.</summary>
 internal sealed class FakeEngine : IInferenceEngine
 {
+    private readonly SemaphoreSlim? _gate;
     private volatile bool _disposed;
 
-    public FakeEngine(string name, ModelLoadOptions options, string label = "ok")
+    public FakeEngine(string name, ModelLoadOptions options, string label = "ok", SemaphoreSlim? gate = null)
     {
+        _gate = gate;
         Label = label;
         Options = options;
         Model = new LoadedModelInfo
@@ -46,6 +48,11 @@ internal sealed class FakeEngine : IInferenceEngine
             throw InferenceException.InvalidImage("The fake engine refuses images starting with 0xBA.");
         }
 
+        if (_gate is not null && !_gate.Wait(TimeSpan.FromSeconds(30), cancellationToken))
+        {
+            throw new TimeoutException("The test never opened the engine's gate.");
+        }
+
         Interlocked.Increment(ref Runs);
         return new InferenceOutput { Classifications = [new Classification { Label = Label, Confidence = 1 }], Timings = new InferenceTimings { TotalMs = 1 } };
     }
@@ -57,7 +64,7 @@ internal sealed class FakeEngine : IInferenceEngine
 /// Loads <see cref="FakeEngine"/>s: the model name is the package folder's name, the label its <c>label.txt</c> when
 /// present; a package folder holding <c>broken</c> fails like an unusable package; every load is recorded.
 /// </summary>
-internal sealed class FakeEngineLoader : IInferenceEngineLoader
+internal sealed class FakeEngineLoader(SemaphoreSlim? gate = null) : IInferenceEngineLoader
 {
     public ConcurrentQueue<ModelLoadOptions> Loads { get; } = new();
 
@@ -72,7 +79,7 @@ internal sealed class FakeEngineLoader : IInferenceEngineLoader
         }
 
         var label = File.Exists(Path.Combine(options.PackagePath, "label.txt")) ? File.ReadAllText(Path.Combine(options.PackagePath, "label.txt")).Trim() : "ok";
-        var engine = new FakeEngine(Path.GetFileName(options.PackagePath.TrimEnd('/')), options, label);
+        var engine = new FakeEngine(Path.GetFileName(options.PackagePath.TrimEnd('/')), options, label, gate);
         Engines.Add(engine);
         return engine;
     }

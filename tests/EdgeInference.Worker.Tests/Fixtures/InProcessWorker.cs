@@ -28,13 +28,15 @@ internal sealed class InProcessWorker : IAsyncDisposable
     /// being picked and being bound fails the start with the broker's "already in use" error: then it starts again on another.
     /// </summary>
     /// <param name="addSources">Extra configuration sources between the test defaults and <paramref name="settings"/> (e.g. the Greengrass provider).</param>
-    public static async Task<InProcessWorker> StartAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default, Action<IConfigurationBuilder>? addSources = null)
+    /// <param name="configureServices">Replaces services after the worker's own registrations (e.g. a fake engine loader).</param>
+    public static async Task<InProcessWorker> StartAsync(
+        IDictionary<string, string?> settings, CancellationToken cancellationToken = default, Action<IConfigurationBuilder>? addSources = null, Action<IServiceCollection>? configureServices = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(settings, cancellationToken, addSources);
+                return await StartOnceAsync(settings, cancellationToken, addSources, configureServices);
             }
             catch (EdgeInference.Worker.Heads.Mqtt.EmbeddedBrokerException) when (attempt < 5 && !settings.ContainsKey("Mqtt:Port"))
             {
@@ -42,7 +44,8 @@ internal sealed class InProcessWorker : IAsyncDisposable
         }
     }
 
-    private static async Task<InProcessWorker> StartOnceAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken, Action<IConfigurationBuilder>? addSources)
+    private static async Task<InProcessWorker> StartOnceAsync(
+        IDictionary<string, string?> settings, CancellationToken cancellationToken, Action<IConfigurationBuilder>? addSources, Action<IServiceCollection>? configureServices)
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -73,6 +76,7 @@ internal sealed class InProcessWorker : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddEdgeInferenceWorker(builder.Configuration);
+        configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         try
         {

@@ -1,0 +1,187 @@
+using System.Text.Json.Nodes;
+using EdgeInference.Client;
+using EdgeInference.Onnx.Imaging;
+
+namespace EdgeInference.Bench;
+
+/// <summary>
+/// <c>bench</c>, after Triton's perf_analyzer: end-to-end throughput and latency through the broker, measured side by
+/// side with bare session.Run and JPEG→tensor on the same model and thread settings, with ratios. Raw and end-to-end
+/// phases alternate round by round. Returns the figures as a JSON report (<see cref="BenchReport"/> formats it).
+/// </summary>
+public static class BenchRunner
+{
+    /// <exception cref="WorkerClientException">The worker could not be reached or did not answer.</exception>
+    public static async Task<JsonObject> RunAsync(BenchSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var connection = settings.Connection;
+        var timeout = settings.Timeout;
+        var duration = settings.Duration;
+        var cap = settings.MaxRequests;
+        var jpeg = settings.Image ?? SyntheticImage.PhotoLikeJpeg();
+        var report = new JsonObject();
+
+        SpawnedWorker? spawned = null;
+        IpcEndToEndBenchmark? ipc = null;
+        var arguments = new List<string>(settings.WorkerArguments);
+        try
+        {
+            if (settings.SpawnWorker)
+            {
+                if (settings.ModelPath is { } modelPath)
+                {
+                    arguments.Add($"--Model:Path={Path.GetFullPath(modelPath)}");
+                }
+
+                if (settings.IntraOpThreads is { } threadCount)
+                {
+                    arguments.Add($"--Model:IntraOpThreads={threadCount}");
+                }
+
+                var executable = settings.WorkerPath ?? WorkerLocator.FindReleaseBuild();
+                spawned = await SpawnedWorker.StartAsync(executable, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+                if (settings.CompareIpc)
+                {
+                    ipc = await IpcEndToEndBenchmark.StartAsync(executable, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+                    report["ColdStartIpcMs"] = Round(ipc.Worker.ColdStart.TotalMilliseconds);
+                }
+                connection = connection with { Host = "127.0.0.1", Port = spawned.Port, ThingName = "local" };
+                report["ColdStartMs"] = Round(spawned.ColdStart.TotalMilliseconds);
+            }
+
+            JsonNode describe;
+            await using (var client = await WorkerClient.ConnectAsync(connection, timeout, cancellationToken).ConfigureAwait(false))
+            {
+                describe = JsonNode.Parse(await client.RequestAsync(connection.DescribeTopic, "{}"u8.ToArray(), timeout, cancellationToken).ConfigureAwait(false))!;
+            }
+
+            var runtime = describe["Runtime"]!;
+            var packagePath = settings.ModelPath ?? runtime["Model"]?["PackagePath"]?.GetValue<string>()
+                ?? throw new WorkerClientException("The worker's describe reply names no model package; pass --model.");
+            var intraOp = runtime["IntraOpThreads"]?.GetValue<int>() ?? 0;
+            report["Model"] = runtime["Model"]?["Name"]?.GetValue<string>();
+            report["ExecutionProvider"] = runtime["ExecutionProvider"]?.GetValue<string>();
+            report["IntraOpThreads"] = intraOp;
+            report["ImageBytes"] = jpeg.Length;
+            report["Clients"] = settings.Clients;
+
+            var parallelRuns = runtime["Limits"]?["MaxConcurrentRequests"]?.GetValue<int>() ?? 1;
+            report["MaxConcurrentRequests"] = parallelRuns;
+            var rounds = Math.Max(1, settings.Rounds);
+            report["Rounds"] = rounds;
+            var slice = duration / rounds;
+            var (decode, naiveDecode, raw, rawDecodeAndRun) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
+            var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
+            var (ipcUnloaded, ipcWorker) = (new PhaseSamples(), new PhaseSamples());
+            var (mqttOverhead, ipcOverhead) = (new PhaseSamples(), new PhaseSamples());
+            var (unloadedErrors, loadedErrors, ipcErrors) = (0, 0, 0);
+            string? firstError = null;
+            var loadedClientCpuMs = 0.0;
+            using (var rawModel = new RawModelBenchmark(packagePath, intraOp, jpeg))
+            {
+                // Raw and end-to-end phases alternate round by round, so drift of the machine hits both alike.
+                for (var round = 0; round < rounds; round++)
+                {
+                    Add(decode, rawModel.DecodeToTensor(slice, cap));
+                    Add(naiveDecode, rawModel.NaiveDecodeToTensor(slice / 2, cap));
+                    Add(rawDecodeAndRun, rawModel.DecodeAndRun(slice, cap));
+                    var single = await EndToEndBenchmark.MeasureAsync(connection, 1, jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
+                    unloaded.Add(single.Latencies, single.Seconds);
+                    unloadedWorker.Add(single.WorkerTotals, single.Seconds);
+                    unloadedRun.Add(single.WorkerInference, single.Seconds);
+                    mqttOverhead.Add(single.Overheads, single.Seconds);
+                    if (ipc is not null)
+                    {
+                        var overIpc = await ipc.MeasureUnloadedAsync(jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
+                        ipcUnloaded.Add(overIpc.Latencies, overIpc.Seconds);
+                        ipcWorker.Add(overIpc.WorkerTotals, overIpc.Seconds);
+                        ipcOverhead.Add(overIpc.Overheads, overIpc.Seconds);
+                        ipcErrors += overIpc.Errors;
+                        firstError ??= overIpc.FirstError;
+                    }
+                    Add(raw, rawModel.Run(slice, cap, parallelRuns));
+                    var many = await EndToEndBenchmark.MeasureAsync(connection, settings.Clients, jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
+                    loaded.Add(many.Latencies, many.Seconds);
+                    loadedClientCpuMs += many.ClientCpuMs;
+                    loadedWorker.Add(many.WorkerTotals, many.Seconds);
+                    unloadedErrors += single.Errors;
+                    loadedErrors += many.Errors;
+                    firstError ??= single.FirstError ?? many.FirstError;
+                }
+            }
+
+            report["JpegToTensor"] = Stats(decode.Stats);
+            report["NaiveJpegToTensor"] = Stats(naiveDecode.Stats);
+            report["RawSessionRun"] = Stats(raw.Stats);
+            report["RawDecodeAndRun"] = Stats(rawDecodeAndRun.Stats);
+            report["EndToEndUnloaded"] = Stats(unloaded.Stats, unloadedErrors);
+            report["WorkerTotalUnloaded"] = Stats(unloadedWorker.Stats);
+            report["WorkerInferenceUnloaded"] = Stats(unloadedRun.Stats);
+            report["TransportOverheadMqtt"] = Stats(mqttOverhead.Stats);
+            if (ipc is not null)
+            {
+                report["EndToEndUnloadedIpc"] = Stats(ipcUnloaded.Stats, ipcErrors);
+                report["WorkerTotalUnloadedIpc"] = Stats(ipcWorker.Stats);
+                report["TransportOverheadIpc"] = Stats(ipcOverhead.Stats);
+            }
+            report["EndToEndLoaded"] = Stats(loaded.Stats, loadedErrors);
+            report["WorkerTotalLoaded"] = Stats(loadedWorker.Stats);
+            report["LoadGeneratorCpuShare"] = Round(loadedClientCpuMs / (loaded.Stats.Seconds * 1000 * Environment.ProcessorCount), 3);
+            if (firstError is not null)
+            {
+                report["FirstError"] = firstError;
+            }
+
+            var ratios = new JsonObject
+            {
+                ["ThroughputEndToEndOverRaw"] = Round(loaded.Stats.Throughput / raw.Stats.Throughput, 3),
+                ["JpegToTensorSpeedupOverNaive"] = Round(naiveDecode.Stats.P50Ms / decode.Stats.P50Ms, 2),
+                ["UnloadedP50OverheadMs"] = Round(unloaded.Stats.P50Ms - rawDecodeAndRun.Stats.P50Ms, 2),
+            };
+            report["Ratios"] = ratios;
+            if (spawned is not null)
+            {
+                var (peak, current) = spawned.Memory();
+                report["WorkerPeakRssMB"] = Round(peak / 1048576.0, 1);
+                report["WorkerRssMB"] = Round(current / 1048576.0, 1);
+            }
+                return report;
+            }
+        finally
+        {
+            if (ipc is not null)
+            {
+                await ipc.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (spawned is not null)
+            {
+                await spawned.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void Add(PhaseSamples samples, (List<double> Latencies, double Seconds) measured) => samples.Add(measured.Latencies, measured.Seconds);
+
+    private static JsonObject Stats(LatencyStats stats, int? errors = null)
+    {
+        var node = new JsonObject
+        {
+            ["Count"] = stats.Count,
+            ["Seconds"] = Round(stats.Seconds, 2),
+            ["Throughput"] = Round(stats.Throughput, 1),
+            ["P50Ms"] = Round(stats.P50Ms, 2),
+            ["P99Ms"] = Round(stats.P99Ms, 2),
+            ["MeanMs"] = Round(stats.MeanMs, 2),
+        };
+        if (errors is not null)
+        {
+            node["Errors"] = errors;
+        }
+
+        return node;
+    }
+
+    private static double Round(double value, int digits = 1) => double.IsFinite(value) ? Math.Round(value, digits) : -1;
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace EdgeInference.Components.Build;
+
+/// <summary>Runs <c>dotnet publish PROJECT -c Release -r RID --self-contained -o OUT</c>, echoing its output to stderr.</summary>
+public static class DotnetPublishRunner
+{
+    public static async Task PublishAsync(string projectPath, string rid, string outputDirectory, TextWriter log, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "publish", projectPath, "-c", "Release", "-r", rid, "--self-contained", "-o", outputDirectory, "-nologo" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        log.WriteLine($"dotnet {string.Join(' ', start.ArgumentList)}");
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.WriteLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.WriteLine(e.Data); } };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new ComponentBuildException($"Could not start 'dotnet' (is the .NET SDK on PATH?): {ex.Message}", ex);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new ComponentBuildException($"dotnet publish of {projectPath} for {rid} failed with exit code {process.ExitCode} (output above).");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text.Json;
+using System.Threading.Channels;
+using EdgeInference.Core.Json;
+using EdgeInference.Core.Packaging;
+using EdgeInference.Packaging;
+using EdgeInference.Packaging.Jobs;
+using EdgeInference.Packaging.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeInference.LookoutVision.Api;
+
+/// <summary>
+/// Lookout for Vision's model-packaging REST routes (2020-11-20) on Kestrel, over a <see cref="PackagingStore"/>, so
+/// <c>aws lookoutvision … --endpoint-url</c> works unchanged. SigV4 headers are accepted and not checked. Started jobs run
+/// one at a time on a background loop this host owns; disposing it stops the listener and waits for the running job.
+/// </summary>
+public sealed class LookoutVisionApiHost : IAsyncDisposable
+{
+    private const string JobsRoute = "/2020-11-20/projects/{projectName}/modelpackagingjobs";
+    private readonly WebApplication _app;
+    private readonly Channel<(string Project, string Job)> _queue = Channel.CreateUnbounded<(string, string)>();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly PackagingService _service;
+    private readonly PackagingJobRunner _runner;
+    private readonly JobRunSettings _runSettings;
+    private readonly ILogger _logger;
+    private Task _jobLoop = Task.CompletedTask;
+
+    private LookoutVisionApiHost(WebApplication app, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies)
+    {
+        _app = app;
+        _runSettings = runSettings;
+        _service = new PackagingService(store, dependencies.TimeProvider);
+        _runner = new PackagingJobRunner(store, dependencies.TimeProvider, dependencies.PublisherFactory);
+        _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeInference.LookoutVisionApi");
+    }
+
+    /// <summary>The bound address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    public static async Task<LookoutVisionApiHost> StartAsync(
+        string host, int port, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies, CancellationToken cancellationToken = default)
+    {
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            throw new PackagingValidationException($"--host '{host}' must be an IP address (127.0.0.1 by default).");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.WebHost.UseKestrel(o => o.Listen(address, port));
+        var app = builder.Build();
+        var apiHost = new LookoutVisionApiHost(app, store, runSettings, dependencies);
+        apiHost.MapRoutes();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        apiHost.Url = new Uri(bound);
+        apiHost._jobLoop = apiHost.RunJobsAsync(apiHost._stopping.Token);
+        return apiHost;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _jobLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private void MapRoutes()
+    {
+        _app.MapPost(JobsRoute, context => HandleAsync(context, StartAsync));
+        _app.MapGet(JobsRoute + "/{jobName}", context => HandleAsync(context, DescribeAsync));
+        _app.MapGet(JobsRoute, context => HandleAsync(context, ListAsync));
+        _app.MapFallback(context => WriteErrorAsync(context, StatusCodes.Status404NotFound, "UnknownOperationException",
+            new ServiceErrorBody($"No Lookout for Vision operation at {context.Request.Method} {context.Request.Path}.")));
+    }
+
+    private async Task StartAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = ConfigurationParser.ParseStartBody(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false));
+        var request = new StartModelPackagingJobRequest
+        {
+            ProjectName = RouteValue(context, "projectName"),
+            ModelVersion = body.ModelVersion,
+            JobName = body.JobName,
+            Configuration = body.Configuration,
+            Description = body.Description,
+            ClientToken = context.Request.Headers["X-Amzn-Client-Token"].FirstOrDefault(),
+        };
+        var start = await _service.StartJobAsync(request, _runSettings, context.RequestAborted).ConfigureAwait(false);
+        if (start.Created)
+        {
+            await _queue.Writer.WriteAsync((request.ProjectName!, start.Job.Description.JobName!), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        await WriteJsonAsync(context, StatusCodes.Status200OK,
+            JsonSerializer.SerializeToUtf8Bytes(new StartModelPackagingJobResponse(start.Job.Description.JobName!), PackagingJsonContext.Default.StartModelPackagingJobResponse)).ConfigureAwait(false);
+    }
+
+    private Task DescribeAsync(HttpContext context)
+    {
+        var job = _service.DescribeJob(RouteValue(context, "projectName"), RouteValue(context, "jobName"));
+        var reply = new DescribeModelPackagingJobResponse { ModelPackagingDescription = job.Description };
+        return WriteJsonAsync(context, StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(reply, CoreJsonContext.Default.DescribeModelPackagingJobResponse));
+    }
+
+    private Task ListAsync(HttpContext context)
+    {
+        var maxResultsText = context.Request.Query["maxResults"].FirstOrDefault();
+        int? maxResults = null;
+        if (maxResultsText is not null)
+        {
+            maxResults = int.TryParse(maxResultsText, out var parsed)
+                ? parsed
+                : throw new PackagingValidationException($"maxResults '{maxResultsText}' must be a number 1-{PackagingService.MaxPageSize}.");
+        }
+
+        var page = _service.ListJobs(RouteValue(context, "projectName"), maxResults, context.Request.Query["nextToken"].FirstOrDefault());
+        return WriteJsonAsync(context, StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(page, PackagingJsonContext.Default.ListModelPackagingJobsResponse));
+    }
+
+    private async Task HandleAsync(HttpContext context, Func<HttpContext, Task> handler)
+    {
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        try
+        {
+            await handler(context).ConfigureAwait(false);
+        }
+        catch (PackagingException ex)
+        {
+            await WriteErrorAsync(context, ex.HttpStatusCode, ex.ErrorType, new ServiceErrorBody(ex.Message, ex.ResourceId, ex.ResourceType)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LookoutVisionApiLog.RequestFailed(_logger, context.Request.Method, context.Request.Path, ex);
+            await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalServerException", new ServiceErrorBody(ex.Message)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunJobsAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var (project, job) in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var finished = await _runner.RunAsync(project, job, cancellationToken).ConfigureAwait(false);
+                LookoutVisionApiLog.JobFinished(_logger, project, job, finished.Description.Status?.ToString() ?? "?", finished.Description.StatusMessage);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // One job's store trouble must not stop the loop that runs the others.
+                LookoutVisionApiLog.JobCrashed(_logger, project, job, ex);
+            }
+        }
+    }
+
+    private static string RouteValue(HttpContext context, string name) => context.Request.RouteValues[name] as string ?? string.Empty;
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string errorType, ServiceErrorBody body)
+    {
+        context.Response.Headers["x-amzn-ErrorType"] = errorType;
+        return WriteJsonAsync(context, status, JsonSerializer.SerializeToUtf8Bytes(body, PackagingJsonContext.Default.ServiceErrorBody));
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, byte[] body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeInference.LookoutVision.Api;
+
+/// <summary>Events of the local Lookout for Vision endpoint (ids 5000-5099).</summary>
+internal static partial class LookoutVisionApiLog
+{
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Model packaging job {Project}/{Job} finished {Status}: {StatusMessage}")]
+    public static partial void JobFinished(ILogger logger, string project, string job, string status, string? statusMessage);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Model packaging job {Project}/{Job} could not be run")]
+    public static partial void JobCrashed(ILogger logger, string project, string job, Exception exception);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
+}

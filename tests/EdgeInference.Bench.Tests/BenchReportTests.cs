@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace EdgeInference.Bench.Tests;
+
+public sealed class BenchReportTests
+{
+    private static JsonObject Phase(double p50, double p99, double throughput = 100) => new()
+    {
+        ["Count"] = 1000, ["Seconds"] = 10.0, ["Throughput"] = throughput, ["P50Ms"] = p50, ["P99Ms"] = p99, ["MeanMs"] = p50,
+    };
+
+    private static JsonObject Report() => new()
+    {
+        ["Model"] = "resnet18-embedding",
+        ["ExecutionProvider"] = "CPUExecutionProvider",
+        ["IntraOpThreads"] = 2,
+        ["MaxConcurrentRequests"] = 2,
+        ["ImageBytes"] = 183_000,
+        ["Clients"] = 4,
+        ["JpegToTensor"] = Phase(1.8, 2.5),
+        ["NaiveJpegToTensor"] = Phase(5.0, 6.0),
+        ["RawSessionRun"] = Phase(9.7, 11, throughput: 200),
+        ["RawDecodeAndRun"] = Phase(11.5, 13),
+        ["EndToEndUnloaded"] = Phase(12.5, 15),
+        ["WorkerTotalUnloaded"] = Phase(11.9, 14),
+        ["WorkerInferenceUnloaded"] = Phase(9.8, 11),
+        ["TransportOverheadMqtt"] = Phase(0.6, 1.1),
+        ["EndToEndLoaded"] = Phase(40, 60, throughput: 150),
+        ["WorkerTotalLoaded"] = Phase(20, 30),
+        ["LoadGeneratorCpuShare"] = 0.12,
+        ["Ratios"] = new JsonObject { ["ThroughputEndToEndOverRaw"] = 0.75, ["JpegToTensorSpeedupOverNaive"] = 2.78, ["UnloadedP50OverheadMs"] = 1.0 },
+        ["ColdStartMs"] = 900.0,
+        ["WorkerPeakRssMB"] = 310.5,
+    };
+
+    [Fact]
+    public void Format_TargetsMetAndMissed_SaysWhichForEach()
+    {
+        var lines = BenchReport.Format(Report()).Split(Environment.NewLine);
+
+        Assert.StartsWith("model resnet18-embedding  provider CPUExecutionProvider", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("e2e throughput / raw throughput", StringComparison.Ordinal) && l.EndsWith("MISSED", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("JPEG→tensor p50 (ms)", StringComparison.Ordinal) && l.EndsWith("met", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("cold start to RUNNING (ms)", StringComparison.Ordinal) && l.EndsWith("met", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("worker peak RSS (MB)", StringComparison.Ordinal) && l.EndsWith("MISSED", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("IPC overhead", StringComparison.Ordinal));
+    }
+}
