@@ -17,8 +17,11 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
     public static partial void EmbeddedBrokerStarted(ILogger logger, string address, int port);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} as {ClientId}")]
-    public static partial void MqttConnected(ILogger logger, string host, int port, string clientId);
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} as {ClientId} (session kept by the broker: {SessionPresent})")]
+    public static partial void MqttConnected(ILogger logger, string host, int port, string clientId, bool sessionPresent);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "The broker refused the reply to {Topic}: {ReasonCode} {Reason}")]
+    public static partial void MqttReplyRefused(ILogger logger, string topic, string reasonCode, string reason);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} not reachable (attempt {Attempt}), retrying in {DelaySeconds:F1} s: {Reason}")]
     public static partial void MqttConnectFailed(ILogger logger, string host, int port, int attempt, double delaySeconds, string reason);
@@ -31,6 +34,9 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Status {Status} published on {Topic}")]
     public static partial void StatusPublished(ILogger logger, string status, string topic);
+
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Error, Message = "The reply to request {RequestId} on {Topic} is lost: {Reason}")]
+    public static partial void ReplyDropped(ILogger logger, string requestId, string topic, string reason);
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Request {RequestId} refused: {Code}: {Reason}")]
     public static partial void RequestRefused(ILogger logger, string requestId, string code, string reason);

@@ -27,6 +27,12 @@ public sealed record MqttOptions
 
     public int KeepAliveSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long the broker keeps the worker's session (its subscriptions and the QoS 1 requests not yet acknowledged)
+    /// while the worker is disconnected; 0: a clean session on every connect (requests sent meanwhile are lost).
+    /// </summary>
+    public long SessionExpirySeconds { get; set; } = 3600;
+
     /// <summary>Socket buffer size; MQTTnet's 8 KB default stalls large image publishes.</summary>
     public int BufferSize { get; set; } = 64 * 1024;
 

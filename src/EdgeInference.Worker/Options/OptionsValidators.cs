@@ -95,6 +95,11 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add($"Mqtt:KeepAliveSeconds must be 1 to 65535 (got {options.KeepAliveSeconds}).");
         }
 
+        if (options.SessionExpirySeconds is < 0 or > uint.MaxValue)
+        {
+            errors.Add($"Mqtt:SessionExpirySeconds must be 0 (clean session) to {uint.MaxValue} (got {options.SessionExpirySeconds}).");
+        }
+
         if (options.BufferSize is < 4096 or > 16 * 1024 * 1024)
         {
             errors.Add($"Mqtt:BufferSize must be 4096 to 16777216 (got {options.BufferSize}).");

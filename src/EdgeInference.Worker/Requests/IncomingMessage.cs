@@ -56,6 +56,6 @@ public sealed record OutgoingReply(MessageChannel Channel, string Topic, byte[]?
 /// <summary>Sends replies on a head's transport.</summary>
 public interface IReplySender
 {
-    /// <summary>Publishes <paramref name="reply"/>; failures are the sender's to log (a reply is never retried forever).</summary>
-    Task SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default);
+    /// <summary>Publishes <paramref name="reply"/> (or keeps it to publish after a reconnect); false when it is lost (the sender logs why).</summary>
+    Task<bool> SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default);
 }

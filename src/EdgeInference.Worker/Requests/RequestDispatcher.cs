@@ -52,7 +52,10 @@ public sealed class RequestDispatcher
     /// <summary>Whether <paramref name="topic"/> is one the worker serves (request, per-model request or describe).</summary>
     public bool Serves(string topic) => topic == _topics.Request || topic == _topics.Describe || _topics.ModelNameOf(topic) is not null;
 
-    /// <summary>Handles one message. Reads the payload before the first await (it may be the transport's buffer).</summary>
+    /// <summary>
+    /// Handles one message; returns once it is accepted (queued) or answered, which is when a transport may acknowledge it.
+    /// Reads the payload before the first await (it may be the transport's buffer).
+    /// </summary>
     public async Task DispatchAsync(IncomingMessage message, IReplySender sender, CancellationToken cancellationToken = default)
     {
         var isDescribe = message.Topic == _topics.Describe;

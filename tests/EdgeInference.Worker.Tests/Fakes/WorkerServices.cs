@@ -88,11 +88,11 @@ internal sealed class WorkerServices : IAsyncDisposable
 
         public IReadOnlyList<OutgoingReply> Replies => [.. _replies];
 
-        public Task SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
+        public Task<bool> SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
         {
             _replies.Enqueue(reply);
             _arrived.Release();
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         }
 
         /// <summary>The reply after the first <paramref name="skip"/> ones (bounded wait: 10 s, then the test fails).</summary>

@@ -171,24 +171,27 @@ internal sealed class IpcHead : IRequestHead
         }
     }
 
-    public async Task SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
+    public async Task<bool> SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
     {
         if (_client is not { } client)
         {
-            return;
+            return false;
         }
 
         try
         {
             await PublishAsync(client, reply).ConfigureAwait(false);
+            return true;
         }
         catch (UnauthorizedErrorException ex)
         {
             await SayReplyRefusedAsync(client, reply, ex).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (ex is GreengrassIpcException or OperationCanceledException)
         {
             WorkerLog.IpcOperationFailed(_logger, $"reply to {LogText.Escape(reply.Topic)}", ex);
+            return false;
         }
     }
 

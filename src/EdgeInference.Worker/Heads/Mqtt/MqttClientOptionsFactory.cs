@@ -9,11 +9,19 @@ using MQTTnet.Protocol;
 
 namespace EdgeInference.Worker.Heads.Mqtt;
 
-/// <summary>MQTT 5 client options from configuration: 64 KB buffers, credentials, (mutual) TLS, and a last will on the status topic.</summary>
+/// <summary>
+/// MQTT 5 client options from configuration: 64 KB buffers, credentials, (mutual) TLS, a last will on the status topic, a
+/// persistent session (so requests published while the worker is away wait for it) and a maximum packet size (so the
+/// broker never hands it a request larger than it would accept).
+/// </summary>
 internal static class MqttClientOptionsFactory
 {
+    /// <summary>Room for a request's topic, properties and headers on top of its payload.</summary>
+    public const int MqttPacketOverhead = 64 * 1024;
+
     /// <param name="will">The status the broker publishes (retained) if the connection drops without a clean disconnect.</param>
-    public static MqttClientOptions Create(MqttOptions options, string host, int port, string clientId, string statusTopic, WorkerStatus will)
+    /// <param name="maxPayloadBytes">Limits:MaxPayloadBytes: the packet size the broker may send us is bounded by it.</param>
+    public static MqttClientOptions Create(MqttOptions options, string host, int port, string clientId, string statusTopic, WorkerStatus will, long maxPayloadBytes)
     {
         var willPayload = JsonSerializer.SerializeToUtf8Bytes(will, CoreJsonContext.Default.WorkerStatus);
         var builder = new MqttClientOptionsBuilder()
@@ -21,7 +29,9 @@ internal static class MqttClientOptionsFactory
             .WithTcpServer(o => o.BufferSize = options.BufferSize)
             .WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithCleanStart()
+            .WithCleanStart(options.SessionExpirySeconds == 0)
+            .WithSessionExpiryInterval((uint)options.SessionExpirySeconds)
+            .WithMaximumPacketSize((uint)Math.Min(uint.MaxValue, maxPayloadBytes + MqttPacketOverhead))
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(options.KeepAliveSeconds))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithWillTopic(statusTopic)

@@ -25,6 +25,7 @@ internal sealed class MqttHead : IRequestHead
     private const string JsonContentType = "application/json";
 
     private readonly MqttOptions _options;
+    private readonly LimitsOptions _limits;
     private readonly TopicOptions _topics;
     private readonly string _clientId;
     private readonly string _thingName;
@@ -36,6 +37,7 @@ internal sealed class MqttHead : IRequestHead
     private readonly IMqttClient _client;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private readonly ReplyOutbox _outbox;
     private Func<Task>? _republishStatus;
     private volatile bool _subscribed;
     private volatile bool _intakeStopped;
@@ -44,11 +46,13 @@ internal sealed class MqttHead : IRequestHead
     public MqttHead(
         IOptions<MqttOptions> options,
         IOptions<WorkerOptions> worker,
+        IOptions<LimitsOptions> limits,
         RequestDispatcher dispatcher,
         TimeProvider time,
         ILogger<MqttHead> logger)
     {
         _options = options.Value;
+        _limits = limits.Value;
         var thingName = worker.Value.EffectiveThingName;
         _topics = dispatcher.Topics;
         _clientId = _options.EffectiveClientId(thingName);
@@ -57,6 +61,7 @@ internal sealed class MqttHead : IRequestHead
         _host = _options.UsesEmbeddedBroker ? _options.EmbeddedBindAddress : _options.Host!;
         _dispatcher = dispatcher;
         _logger = logger;
+        _outbox = new ReplyOutbox(time);
         _reconnect = Resilience.Reconnect(time, (attempt, delay, ex) => WorkerLog.MqttConnectFailed(logger, _host, _options.Port, attempt, delay.TotalSeconds, ex?.Message ?? "?"));
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
@@ -153,7 +158,48 @@ internal sealed class MqttHead : IRequestHead
         }
     }
 
-    public async Task SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Publishes a reply; when the broker connection is down, the reply waits in the outbox (bounded in count, bytes and
+    /// age) and goes out after the reconnect: an accepted request's answer survives a broker restart.
+    /// </summary>
+    public async Task<bool> SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
+    {
+        if (!_client.IsConnected)
+        {
+            return _outbox.TryAdd(reply) || Dropped(reply, "the broker connection is down and the reply outbox is full");
+        }
+
+        try
+        {
+            var result = await _client.PublishAsync(ToMessage(reply), _lifetime.Token).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                WorkerLog.MqttReplyRefused(_logger, LogText.Escape(reply.Topic), result.ReasonCode.ToString(), result.ReasonString ?? string.Empty);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException) && !_client.IsConnected)
+        {
+            WorkerLog.MqttOperationFailed(_logger, $"reply to {LogText.Escape(reply.Topic)} (kept for the reconnect)", ex);
+            return _outbox.TryAdd(reply) || Dropped(reply, "the reply outbox is full");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            WorkerLog.MqttOperationFailed(_logger, $"reply to {LogText.Escape(reply.Topic)}", ex);
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        _client.Dispose();
+        _lifetime.Dispose();
+        _disconnected.Dispose();
+    }
+
+    private static MqttApplicationMessage ToMessage(OutgoingReply reply)
     {
         var builder = new MqttApplicationMessageBuilder()
             .WithTopic(reply.Topic)
@@ -165,22 +211,29 @@ internal sealed class MqttHead : IRequestHead
             builder.WithCorrelationData(reply.CorrelationData);
         }
 
-        try
-        {
-            await _client.PublishAsync(builder.Build(), _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            WorkerLog.MqttOperationFailed(_logger, $"reply to {LogText.Escape(reply.Topic)}", ex);
-        }
+        return builder.Build();
     }
 
-    public async ValueTask DisposeAsync()
+    private bool Dropped(OutgoingReply reply, string reason)
     {
-        await _lifetime.CancelAsync().ConfigureAwait(false);
-        _client.Dispose();
-        _lifetime.Dispose();
-        _disconnected.Dispose();
+        WorkerLog.ReplyDropped(_logger, LogText.Escape(reply.RequestId), LogText.Escape(reply.Topic), reason);
+        return false;
+    }
+
+    /// <summary>Sends what waited in the outbox during the disconnect, oldest first; what is still undeliverable waits on.</summary>
+    private async Task FlushOutboxAsync(CancellationToken cancellationToken)
+    {
+        var waiting = _outbox.TakeAll(out var expired);
+        foreach (var reply in waiting)
+        {
+            // Dropped again (the link fell meanwhile): SendAsync puts it back in the outbox.
+            await SendAsync(reply, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var reply in expired)
+        {
+            Dropped(reply, $"it waited longer than the outbox keeps replies ({ReplyOutbox.MaxAge.TotalSeconds:F0} s)");
+        }
     }
 
     private string Shared(string filter) => string.IsNullOrEmpty(_options.SharedGroup) ? filter : $"$share/{_options.SharedGroup}/{filter}";
@@ -194,7 +247,7 @@ internal sealed class MqttHead : IRequestHead
             ThingName = _thingName,
             Timestamp = _time.GetUtcNow(),
         };
-        var options = MqttClientOptionsFactory.Create(_options, _host, Port, _clientId, _topics.Status, will);
+        var options = MqttClientOptionsFactory.Create(_options, _host, Port, _clientId, _topics.Status, will, _limits.MaxPayloadBytes);
         var result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
@@ -206,7 +259,7 @@ internal sealed class MqttHead : IRequestHead
             throw new MqttHeadException($"Mqtt:SharedGroup is set but the broker at {_host}:{Port} does not offer shared subscriptions.", permanent: true);
         }
 
-        WorkerLog.MqttConnected(_logger, _host, Port, _clientId);
+        WorkerLog.MqttConnected(_logger, _host, Port, _clientId, result.IsSessionPresent);
     }
 
     private async Task SubscribeAsync(CancellationToken cancellationToken)
@@ -252,6 +305,8 @@ internal sealed class MqttHead : IRequestHead
                 {
                     await republish().ConfigureAwait(false);
                 }
+
+                await FlushOutboxAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -269,6 +324,7 @@ internal sealed class MqttHead : IRequestHead
         }
     }
 
+    /// <summary>MQTTnet acknowledges (PUBACK) when this returns: once the request is queued or answered.</summary>
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         var message = e.ApplicationMessage;
