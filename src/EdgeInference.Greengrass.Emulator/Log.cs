@@ -36,11 +36,14 @@ internal static partial class Log
     [LoggerMessage(1509, LogLevel.Warning, "Accepting an IPC connection failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1510, LogLevel.Information, "{Component} state {State} ({Source})")]
-    public static partial void StateChanged(ILogger logger, string component, ComponentLifecycleState state, StateChangeSource source);
+    [LoggerMessage(1510, LogLevel.Information, "{Component} state {State} ({Source}) {Reason}")]
+    public static partial void StateChanged(ILogger logger, string component, ComponentLifecycleState state, StateChangeSource source, string reason);
 
     [LoggerMessage(1511, LogLevel.Information, "{Component} is not authorized: {Message}")]
     public static partial void NotAuthorized(ILogger logger, string component, string message);
+
+    [LoggerMessage(1512, LogLevel.Error, "{Component}'s accessControl policy {PolicyId} for {Service}: resource '{Resource}' is not loaded, as the nucleus refuses it: {Message}")]
+    public static partial void PolicyResourceRefused(ILogger logger, string component, string policyId, string service, string resource, string message);
 
     [LoggerMessage(1520, LogLevel.Information, "IoT Core bridge connected to MQTT broker {Host}:{Port} as {ClientId}")]
     public static partial void MqttConnected(ILogger logger, string host, int port, string clientId);

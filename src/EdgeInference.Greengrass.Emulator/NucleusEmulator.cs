@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EdgeInference.EventStream;
+using EdgeInference.Greengrass.Emulator.Authorization;
 using EdgeInference.Greengrass.Emulator.Rpc;
 using EdgeInference.Greengrass.Emulator.Services;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,8 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
     private readonly Dictionary<string, string> _componentsByToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ComponentRegistration> _components = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ComponentLifecycleState> _states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Json, AccessControl Loaded)> _accessControls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Action<ComponentLifecycleState>> _stateReportHandlers = new(StringComparer.Ordinal);
     private readonly List<ComponentStateChange> _stateChanges = [];
     private readonly List<IpcCallRecord> _calls = [];
     private readonly HashSet<ServerConnection> _connections = [];
@@ -188,6 +191,7 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         }
 
         SetState(componentName, ComponentLifecycleState.New);
+        AccessControlOf(componentName);
         return registration;
     }
 
@@ -238,6 +242,10 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
     /// <summary>Sets a component's lifecycle state (as the nucleus's lifecycle manager does).</summary>
     public void SetState(string componentName, ComponentLifecycleState state) => RecordState(componentName, state, StateChangeSource.Lifecycle);
 
+    /// <summary>Sets a component's lifecycle state with the reason (e.g. which step failed and how).</summary>
+    public void SetState(string componentName, ComponentLifecycleState state, string? reason) =>
+        RecordState(componentName, state, StateChangeSource.Lifecycle, reason);
+
     /// <summary>Waits until the component is in <paramref name="state"/> (returns at once when it already is).</summary>
     public async Task<ComponentStateChange> WaitForStateAsync(string componentName, ComponentLifecycleState state, CancellationToken cancellationToken = default)
     {
@@ -285,17 +293,94 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         }
     }
 
-    internal void RecordState(string componentName, ComponentLifecycleState state, StateChangeSource source)
+    /// <summary>
+    /// Routes the component's UpdateState reports to <paramref name="onReport"/> (its lifecycle) instead of recording
+    /// them directly; dispose the result to detach.
+    /// </summary>
+    internal IDisposable RouteStateReports(string componentName, Action<ComponentLifecycleState> onReport)
     {
-        var change = new ComponentStateChange(componentName, state, source, _time.GetUtcNow());
+        lock (_sync)
+        {
+            _stateReportHandlers[componentName] = onReport;
+        }
+
+        return new StateReportRoute(this, componentName, onReport);
+    }
+
+    /// <summary>
+    /// The component's <c>accessControl</c> as the nucleus has loaded it; reloaded (and any refused resource logged with
+    /// the nucleus's message) whenever it changed.
+    /// </summary>
+    internal AccessControl AccessControlOf(string componentName)
+    {
+        var node = _configuration.Get(componentName)?["accessControl"];
+        var json = node?.ToJsonString() ?? string.Empty;
+        lock (_sync)
+        {
+            if (_accessControls.TryGetValue(componentName, out var cached) && cached.Json == json)
+            {
+                return cached.Loaded;
+            }
+        }
+
+        var loaded = AccessControl.Load(node);
+        foreach (var problem in loaded.Problems)
+        {
+            Log.PolicyResourceRefused(_logger, componentName, problem.PolicyId, problem.Service, problem.Resource ?? string.Empty, problem.Message);
+        }
+
+        lock (_sync)
+        {
+            _accessControls[componentName] = (json, loaded);
+        }
+
+        return loaded;
+    }
+
+    internal void RecordState(string componentName, ComponentLifecycleState state, StateChangeSource source, string? reason = null)
+    {
+        var change = new ComponentStateChange(componentName, state, source, _time.GetUtcNow()) { Reason = reason };
         lock (_sync)
         {
             _states[componentName] = state;
             _stateChanges.Add(change);
         }
 
-        Log.StateChanged(_logger, componentName, state, source);
+        Log.StateChanged(_logger, componentName, state, source, reason ?? string.Empty);
         StateChanged?.Invoke(this, change);
+    }
+
+    /// <summary>An UpdateState report: to the component's lifecycle when one runs it, else recorded as is.</summary>
+    private void ReportState(string componentName, ComponentLifecycleState reported)
+    {
+        Action<ComponentLifecycleState>? handler;
+        lock (_sync)
+        {
+            handler = _stateReportHandlers.GetValueOrDefault(componentName);
+        }
+
+        if (handler is null)
+        {
+            RecordState(componentName, reported, StateChangeSource.UpdateState);
+        }
+        else
+        {
+            handler(reported);
+        }
+    }
+
+    private sealed class StateReportRoute(NucleusEmulator owner, string componentName, Action<ComponentLifecycleState> handler) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (owner._sync)
+            {
+                if (owner._stateReportHandlers.TryGetValue(componentName, out var current) && current == handler)
+                {
+                    owner._stateReportHandlers.Remove(componentName);
+                }
+            }
+        }
     }
 
     private async Task<IReadOnlyList<IReadOnlyList<string>>> MergeConfigurationAsync(
