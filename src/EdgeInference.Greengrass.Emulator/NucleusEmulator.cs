@@ -277,6 +277,15 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         }
     }
 
+    /// <summary>The component a SVCUID belongs to (as the nucleus's AuthenticationHandler finds it), or null.</summary>
+    public string? ComponentForToken(string authToken)
+    {
+        lock (_sync)
+        {
+            return _componentsByToken.GetValueOrDefault(authToken);
+        }
+    }
+
     string? IIpcServiceHost.Authenticate(string authToken)
     {
         lock (_sync)

@@ -51,8 +51,4 @@ public sealed class EmulatorCommandTests : IDisposable
         Assert.Equal(EmulatorCommand.ExitFailure, exitCode);
         Assert.Contains("Cannot read the recipe", error.ToString(), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void ParseDependencies_BadSpec_Throws() =>
-        Assert.Throws<ArgumentException>(() => EmulatorCommand.ParseDependencies(["no-equals-sign"]));
 }
