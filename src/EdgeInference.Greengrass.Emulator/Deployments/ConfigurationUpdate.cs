@@ -25,12 +25,12 @@ public sealed record ConfigurationUpdate(JsonObject? Merge, IReadOnlyList<string
         }
         catch (JsonException ex)
         {
-            throw Refused(OptionName, $"Update configuration parameter is not a properly formatted JSON file or a JSON string: {ex.Message}");
+            throw new DeploymentRefusedException(OptionName, "JSON", $"Update configuration parameter is not a properly formatted JSON file or a JSON string: {ex.Message}");
         }
 
         if (document is not JsonObject components)
         {
-            throw Refused(OptionName, "must be a JSON object keyed by component name: {\"<name>\":{\"MERGE\":{...},\"RESET\":[\"/pointer\"]}}");
+            throw new DeploymentRefusedException(OptionName, "JSON", "must be a JSON object keyed by component name: {\"<name>\":{\"MERGE\":{...},\"RESET\":[\"/pointer\"]}}");
         }
 
         var updates = new Dictionary<string, ConfigurationUpdate>(StringComparer.Ordinal);

@@ -17,6 +17,9 @@ namespace EdgeInference.Greengrass.Emulator.Deployments;
 /// </summary>
 public sealed class Deployment : IAsyncDisposable
 {
+    /// <summary>DeploymentConfigMerger.WAIT_SVC_START_POLL_INTERVAL_MILLISEC.</summary>
+    private static readonly TimeSpan ServicePollInterval = TimeSpan.FromSeconds(1);
+
     private readonly NucleusEmulator _emulator;
     private readonly ILogger _logger;
     private readonly Dictionary<string, ComponentLifecycle> _lifecycles = new(StringComparer.Ordinal);
@@ -168,37 +171,34 @@ public sealed class Deployment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the lifecycles, then judges the deployment as DeploymentConfigMerger.waitForServicesToStart does: every
+    /// second (WAIT_SVC_START_POLL_INTERVAL_MILLISEC), a BROKEN component fails it and every component RUNNING or
+    /// FINISHED completes it. Like the nucleus's, the verdict depends on timing: a component that reaches RUNNING and
+    /// fails later can be RUNNING at a poll, and the deployment succeeds.
+    /// </summary>
     private async Task StartAndAwaitSettledAsync(CancellationToken cancellationToken)
     {
-        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(object? sender, ComponentStateChange? change)
+        foreach (var lifecycle in _lifecycles.Values)
+        {
+            lifecycle.Start();
+        }
+
+        Log.DeploymentProgress(_logger, $"started {_lifecycles.Count} component(s)");
+        while (true)
         {
             if (_lifecycles.Values.FirstOrDefault(l => l.State == ComponentLifecycleState.Broken) is { } broken)
             {
-                settled.TrySetException(new DeploymentFailedException(broken.Name, broken.LastError ?? "it broke"));
-            }
-            else if (_lifecycles.Values.All(l => l.State is ComponentLifecycleState.Running or ComponentLifecycleState.Finished))
-            {
-                settled.TrySetResult();
-            }
-        }
-
-        _emulator.StateChanged += Check;
-        try
-        {
-            foreach (var lifecycle in _lifecycles.Values)
-            {
-                lifecycle.Start();
+                throw new DeploymentFailedException(broken.Name, broken.BrokenReason ?? "it broke");
             }
 
-            Log.DeploymentProgress(_logger, $"started {_lifecycles.Count} component(s)");
-            Check(null, null);
-            await settled.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            Log.DeploymentProgress(_logger, "succeeded: every component is RUNNING or FINISHED");
-        }
-        finally
-        {
-            _emulator.StateChanged -= Check;
+            if (_lifecycles.Values.All(l => l.State is ComponentLifecycleState.Running or ComponentLifecycleState.Finished))
+            {
+                Log.DeploymentProgress(_logger, "succeeded: every component is RUNNING or FINISHED");
+                return;
+            }
+
+            await Task.Delay(ServicePollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -94,6 +94,9 @@ internal sealed partial class ComponentLifecycle : IAsyncDisposable
     /// <summary>The reason of the last error (e.g. <c>Run exited with 3</c>); null when none.</summary>
     public string? LastError { get; private set; }
 
+    /// <summary>Why the component is BROKEN (e.g. <c>3 errors in RUNNING; last: Run exited with 3</c>); null unless it is.</summary>
+    public string? BrokenReason { get; private set; }
+
     /// <summary>Completes with the first of RUNNING, FINISHED or BROKEN the component reaches.</summary>
     public Task<ComponentLifecycleState> Settled => _settled.Task;
 
@@ -422,7 +425,14 @@ internal sealed partial class ComponentLifecycle : IAsyncDisposable
             LastError = reason ?? (source == StateChangeSource.UpdateState ? "the component reported ERRORED" : LastError);
         }
 
-        _emulator.RecordState(Name, next, source, next == ComponentLifecycleState.Broken ? $"{ErrorCounter.MaximumContinualErrors} errors in {_previous}; last: {LastError}" : reason);
+        if (next == ComponentLifecycleState.Broken)
+        {
+            BrokenReason = reported == ComponentLifecycleState.Broken
+                ? reason
+                : $"{ErrorCounter.MaximumContinualErrors} errors in {_previous.ToString().ToUpperInvariant()}; last: {LastError}";
+        }
+
+        _emulator.RecordState(Name, next, source, next == ComponentLifecycleState.Broken ? BrokenReason : reason);
         if (next is ComponentLifecycleState.Running or ComponentLifecycleState.Finished or ComponentLifecycleState.Broken)
         {
             _settled.TrySetResult(next);
