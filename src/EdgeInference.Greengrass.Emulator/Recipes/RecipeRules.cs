@@ -87,7 +87,7 @@ public static partial class RecipeRules
     {
         if (!TryParseVersion(text, out var version))
         {
-            return $"Invalid version (no major version): {text}";
+            return $"Invalid version: {text} (a component version is a strict semantic version, MAJOR.MINOR.PATCH)";
         }
 
         if (text.Length > MaxVersionLength)

@@ -62,10 +62,10 @@ public sealed class DeploymentFolder : IDisposable
     public static JsonObject RecipeOf(
         string name, string version, JsonObject lifecycle, JsonObject? dependencies = null, JsonObject? defaultConfiguration = null, JsonArray? artifacts = null)
     {
-        var manifest = new JsonObject { ["Platform"] = new JsonObject { ["os"] = "*" }, ["Lifecycle"] = lifecycle };
+        var manifest = new JsonObject { ["Platform"] = new JsonObject { ["os"] = "*" }, ["Lifecycle"] = lifecycle.DeepClone() };
         if (artifacts is not null)
         {
-            manifest["Artifacts"] = artifacts;
+            manifest["Artifacts"] = artifacts.DeepClone();
         }
 
         var recipe = new JsonObject
@@ -77,12 +77,12 @@ public sealed class DeploymentFolder : IDisposable
         };
         if (dependencies is not null)
         {
-            recipe["ComponentDependencies"] = dependencies;
+            recipe["ComponentDependencies"] = dependencies.DeepClone();
         }
 
         if (defaultConfiguration is not null)
         {
-            recipe["ComponentConfiguration"] = new JsonObject { ["DefaultConfiguration"] = defaultConfiguration };
+            recipe["ComponentConfiguration"] = new JsonObject { ["DefaultConfiguration"] = defaultConfiguration.DeepClone() };
         }
 
         return recipe;
