@@ -131,7 +131,7 @@ internal sealed partial class ComponentLifecycle : IAsyncDisposable
 
     private void OnStateChanged(object? sender, ComponentStateChange change)
     {
-        if (change.Source == StateChangeSource.Lifecycle && _spec.Dependencies.Any(d => d.Type == DependencyType.Hard && d.Name == change.ComponentName))
+        if (_spec.Dependencies.Any(d => d.Type == DependencyType.Hard && d.Name == change.ComponentName))
         {
             Post(new DependencyChanged());
         }
