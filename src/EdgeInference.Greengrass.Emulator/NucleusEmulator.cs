@@ -396,6 +396,7 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         string componentName, JsonObject merge, IReadOnlyList<string>? atKeyPath, CancellationToken cancellationToken)
     {
         var (changed, notifications) = _configuration.Merge(componentName, merge, atKeyPath);
+        AccessControlOf(componentName); // the nucleus reloads policies when accessControl changes
         foreach (var notify in notifications)
         {
             cancellationToken.ThrowIfCancellationRequested();
