@@ -1,5 +1,4 @@
 using EdgeInference.Greengrass.Ipc.Rpc;
-using EdgeInference.Greengrass.Emulator.Lifecycle;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeInference.Greengrass.Emulator;
