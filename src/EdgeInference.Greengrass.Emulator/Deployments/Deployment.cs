@@ -131,7 +131,21 @@ public sealed class Deployment : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
+    /// <summary>Registers and starts everything; whatever goes wrong (a BROKEN component, cancellation) stops what was started first.</summary>
     private async Task RunAsync(DeploymentOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RegisterAndStartAsync(options, loggerFactory, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task RegisterAndStartAsync(DeploymentOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
         if (Components.Any(c => c.Name == BuiltinComponents.TokenExchangeService))
         {
@@ -160,15 +174,7 @@ public sealed class Deployment : IAsyncDisposable
             _lifecycles[component.Name] = lifecycle;
         }
 
-        try
-        {
-            await StartAndAwaitSettledAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is DeploymentFailedException or OperationCanceledException)
-        {
-            await StopAsync(CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
+        await StartAndAwaitSettledAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -232,7 +238,7 @@ public sealed class Deployment : IAsyncDisposable
             await lifecycle.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (var builtin in Components.Where(c => c.IsBuiltin))
+        foreach (var builtin in Components.Where(c => c.IsBuiltin && _emulator.GetState(c.Name) is not null))
         {
             _emulator.SetState(builtin.Name, ComponentLifecycleState.Finished);
         }

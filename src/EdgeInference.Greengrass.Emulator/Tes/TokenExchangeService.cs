@@ -138,8 +138,8 @@ public sealed class TokenExchangeService : IAsyncDisposable
         {
             try
             {
-                using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                bound.CancelAfter(ReadTimeout);
+                using var timeout = new CancellationTokenSource(ReadTimeout, _time);
+                using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
                 var head = await ReadHeadAsync(socket, bound.Token).ConfigureAwait(false);
                 var response = head is null
                     ? new TesResponse(400, [])
