@@ -43,7 +43,11 @@ public enum StateChangeSource
 /// <param name="State">The new state.</param>
 /// <param name="Source">Who set it.</param>
 /// <param name="Timestamp">When (from the emulator's <see cref="TimeProvider"/>).</param>
-public sealed record ComponentStateChange(string ComponentName, ComponentLifecycleState State, StateChangeSource Source, DateTimeOffset Timestamp);
+public sealed record ComponentStateChange(string ComponentName, ComponentLifecycleState State, StateChangeSource Source, DateTimeOffset Timestamp)
+{
+    /// <summary>Why, when the lifecycle knows (e.g. <c>Run exited with 3</c>); null for plain transitions and UpdateState reports.</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>One IPC operation the emulator served.</summary>
 /// <param name="ComponentName">The calling component.</param>

@@ -28,43 +28,81 @@ public sealed partial class NucleusEmulator
 
     private static bool HasAnyWildcard(string topic) => TopicFilter.HasMqttWildcard(topic) || topic.Contains('*', StringComparison.Ordinal);
 
-    private void Authorize(OperationContext context, string service, string resource, ResourceLookup lookup, string deniedMessage)
+    /// <summary>
+    /// AuthorizationHandler.isAuthorized for a local pub/sub call: an empty topic is refused with the module's own
+    /// message; an absent one passes when any policy lists the operation (the nucleus matches a null resource so), and
+    /// the agent's own validation answers next.
+    /// </summary>
+    private void AuthorizePubSub(OperationContext context, string? topic)
     {
-        if (!AccessControl.IsAuthorized(_configuration.Get(context.ComponentName), service, context.Operation, resource, lookup, Options.ThingName))
+        if (topic is { Length: 0 })
         {
-            Log.NotAuthorized(_logger, context.ComponentName, deniedMessage);
-            throw NucleusErrors.Unauthorized(deniedMessage);
+            DenyPubSub(context, "Resource cannot be empty");
+        }
+
+        var accessControl = AccessControlOf(context.ComponentName);
+        var authorized = topic is null
+            ? accessControl.Policies.Any(p => p.Service == AccessControl.PubSubService && (p.Operations.Contains(context.Operation) || p.Operations.Contains(AccessControl.AnyOperation)))
+            : accessControl.IsAuthorized(AccessControl.PubSubService, context.Operation, topic, ResourceLookup.Standard);
+        if (!authorized)
+        {
+            DenyPubSub(context, $"Principal {context.ComponentName} is not authorized to perform {AccessControl.PubSubService}:{context.Operation} on resource {topic ?? "null"}");
         }
     }
 
-    private void AuthorizePubSub(OperationContext context, string topic) =>
-        Authorize(
-            context,
-            AccessControl.PubSubService,
-            topic,
-            ResourceLookup.Standard,
-            $"Principal {context.ComponentName} is not authorized to perform {AccessControl.PubSubService}:{context.Operation} on resource {topic}");
+    private void DenyPubSub(OperationContext context, string message)
+    {
+        Log.NotAuthorized(_logger, context.ComponentName, message);
+        throw NucleusErrors.Unauthorized(message);
+    }
 
+    /// <summary>MqttProxyIPCAgent.doAuthorization: any refusal (an empty topic included) answers "Not Authorized".</summary>
+    private void AuthorizeMqttProxy(OperationContext context, string topic)
+    {
+        if (topic.Length == 0 || !AccessControlOf(context.ComponentName).IsAuthorized(AccessControl.MqttProxyService, context.Operation, topic, ResourceLookup.MqttStyle))
+        {
+            Log.NotAuthorized(_logger, context.ComponentName, $"Principal {context.ComponentName} is not authorized to perform {AccessControl.MqttProxyService}:{context.Operation} on resource {topic}");
+            throw NucleusErrors.Unauthorized(NucleusErrors.NotAuthorized);
+        }
+    }
+
+    /// <summary>MqttProxyIPCAgent.validateQoS.</summary>
+    private static void ValidateQos(JsonObject request)
+    {
+        switch (OperationContext.Text(request, "qos"))
+        {
+            case null:
+                throw NucleusErrors.InvalidArguments("QoS is required");
+            case "0" or "1":
+                return;
+            case var other:
+                throw NucleusErrors.InvalidArguments($"Invalid QoS value: {other}");
+        }
+    }
+
+    // PubSubIPCEventStreamAgent: authorization first, then the topic rules.
     private async Task PublishToTopicAsync(OperationContext context)
     {
-        var request = context.Read(IpcJsonContext.Default.PublishToTopicRequest);
-        if (string.IsNullOrEmpty(request.Topic))
+        var raw = context.ReadObject();
+        var topic = OperationContext.Text(raw, "topic");
+        AuthorizePubSub(context, topic);
+        if (topic is null)
         {
             throw NucleusErrors.InvalidArguments("Publish topic must not be null");
         }
 
-        if (HasAnyWildcard(request.Topic))
+        if (HasAnyWildcard(topic))
         {
             throw NucleusErrors.InvalidArguments("Publish topic must not contain a wildcard.");
         }
 
+        var request = context.Read(IpcJsonContext.Default.PublishToTopicRequest);
         var message = request.PublishMessage;
         if ((message.JsonMessage is null) == (message.BinaryMessage is null))
         {
             throw NucleusErrors.InvalidArguments("Publish message must contain exactly one of jsonMessage or binaryMessage.");
         }
 
-        AuthorizePubSub(context, request.Topic);
         await _pubSub.PublishAsync(context.ComponentName, request.Topic, message, context.CancellationToken).ConfigureAwait(false);
         await context.Stream.RespondAsync(
             IpcOperations.PublishToTopic.ResponseShape, new PublishToTopicResponse(), IpcJsonContext.Default.PublishToTopicResponse, terminate: true, context.CancellationToken)
@@ -73,13 +111,14 @@ public sealed partial class NucleusEmulator
 
     private async Task SubscribeToTopicAsync(OperationContext context)
     {
-        var request = context.Read(IpcJsonContext.Default.SubscribeToTopicRequest);
-        if (string.IsNullOrEmpty(request.Topic))
+        var topic = OperationContext.Text(context.ReadObject(), "topic");
+        AuthorizePubSub(context, topic);
+        if (string.IsNullOrEmpty(topic))
         {
             throw NucleusErrors.InvalidArguments("Subscribe topic must not be empty");
         }
 
-        AuthorizePubSub(context, request.Topic);
+        var request = context.Read(IpcJsonContext.Default.SubscribeToTopicRequest);
         var mode = request.ReceiveMode ?? (TopicFilter.HasMqttWildcard(request.Topic) ? ReceiveMode.ReceiveMessagesFromOthers : ReceiveMode.ReceiveAllMessages);
         // Subscribed before answering, as the nucleus does: a message published as soon as the client sees the response
         // is delivered (the stream holds events back until its response is out).
@@ -94,15 +133,19 @@ public sealed partial class NucleusEmulator
         }).ConfigureAwait(false);
     }
 
+    // MqttProxyIPCAgent.PublishToIoTCoreOperationHandler: topic, authorization, payload, QoS - in that order and with its texts.
     private async Task PublishToIoTCoreAsync(OperationContext context)
     {
-        var request = context.Read(IpcJsonContext.Default.PublishToIoTCoreRequest);
-        if (string.IsNullOrEmpty(request.TopicName))
+        var raw = context.ReadObject();
+        var topic = OperationContext.Text(raw, "topicName") ?? throw NucleusErrors.InvalidArguments("Topic is required");
+        AuthorizeMqttProxy(context, topic);
+        if (raw["payload"] is null)
         {
-            throw NucleusErrors.InvalidArguments("Topic is required");
+            throw NucleusErrors.InvalidArguments("Payload is required");
         }
 
-        Authorize(context, AccessControl.MqttProxyService, request.TopicName, ResourceLookup.MqttStyle, "Not Authorized");
+        ValidateQos(raw);
+        var request = context.Read(IpcJsonContext.Default.PublishToIoTCoreRequest);
         try
         {
             await _ioTCore.PublishAsync(request, context.CancellationToken).ConfigureAwait(false);
@@ -117,15 +160,14 @@ public sealed partial class NucleusEmulator
             .ConfigureAwait(false);
     }
 
+    // MqttProxyIPCAgent.SubscribeToIoTCoreOperationHandler: topic, authorization, QoS.
     private async Task SubscribeToIoTCoreAsync(OperationContext context)
     {
+        var raw = context.ReadObject();
+        var topic = OperationContext.Text(raw, "topicName") ?? throw NucleusErrors.InvalidArguments("Topic is required");
+        AuthorizeMqttProxy(context, topic);
+        ValidateQos(raw);
         var request = context.Read(IpcJsonContext.Default.SubscribeToIoTCoreRequest);
-        if (string.IsNullOrEmpty(request.TopicName))
-        {
-            throw NucleusErrors.InvalidArguments("Topic is required");
-        }
-
-        Authorize(context, AccessControl.MqttProxyService, request.TopicName, ResourceLookup.MqttStyle, "Not Authorized");
         var stream = context.Stream;
         var eventShape = IpcOperations.SubscribeToIoTCore.EventShape;
 
@@ -159,7 +201,8 @@ public sealed partial class NucleusEmulator
     private async Task GetConfigurationAsync(OperationContext context)
     {
         var request = context.Read(IpcJsonContext.Default.GetConfigurationRequest);
-        var componentName = string.IsNullOrEmpty(request.ComponentName) ? context.ComponentName : request.ComponentName;
+        // ConfigStoreIPCEventStreamAgent: only an absent componentName means the caller; any other names a component.
+        var componentName = request.ComponentName ?? context.ComponentName;
         if (!_configuration.TryGetValue(componentName, request.KeyPath, out var value))
         {
             throw NucleusErrors.KeyNotFoundError();
@@ -176,7 +219,8 @@ public sealed partial class NucleusEmulator
     private async Task SubscribeToConfigurationUpdateAsync(OperationContext context)
     {
         var request = context.Read(IpcJsonContext.Default.SubscribeToConfigurationUpdateRequest);
-        var componentName = string.IsNullOrEmpty(request.ComponentName) ? context.ComponentName : request.ComponentName;
+        // ConfigStoreIPCEventStreamAgent: only an absent componentName means the caller; any other names a component.
+        var componentName = request.ComponentName ?? context.ComponentName;
         var keyPath = request.KeyPath ?? [];
         if (!_configuration.Exists(componentName, keyPath))
         {
@@ -226,10 +270,7 @@ public sealed partial class NucleusEmulator
             throw NucleusErrors.ComponentNotFound(context.ComponentName);
         }
 
-        RecordState(
-            context.ComponentName,
-            request.State == ReportedLifecycleState.Errored ? ComponentLifecycleState.Errored : ComponentLifecycleState.Running,
-            StateChangeSource.UpdateState);
+        ReportState(context.ComponentName, request.State == ReportedLifecycleState.Errored ? ComponentLifecycleState.Errored : ComponentLifecycleState.Running);
         await context.Stream.RespondAsync(
             IpcOperations.UpdateState.ResponseShape, new UpdateStateResponse(), IpcJsonContext.Default.UpdateStateResponse, terminate: true, context.CancellationToken)
             .ConfigureAwait(false);

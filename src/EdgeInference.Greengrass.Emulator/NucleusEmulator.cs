@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EdgeInference.EventStream;
+using EdgeInference.Greengrass.Emulator.Authorization;
 using EdgeInference.Greengrass.Emulator.Rpc;
 using EdgeInference.Greengrass.Emulator.Services;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,8 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
     private readonly Dictionary<string, string> _componentsByToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ComponentRegistration> _components = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ComponentLifecycleState> _states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Json, AccessControl Loaded)> _accessControls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Action<ComponentLifecycleState>> _stateReportHandlers = new(StringComparer.Ordinal);
     private readonly List<ComponentStateChange> _stateChanges = [];
     private readonly List<IpcCallRecord> _calls = [];
     private readonly HashSet<ServerConnection> _connections = [];
@@ -188,6 +191,7 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         }
 
         SetState(componentName, ComponentLifecycleState.New);
+        AccessControlOf(componentName);
         return registration;
     }
 
@@ -238,6 +242,10 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
     /// <summary>Sets a component's lifecycle state (as the nucleus's lifecycle manager does).</summary>
     public void SetState(string componentName, ComponentLifecycleState state) => RecordState(componentName, state, StateChangeSource.Lifecycle);
 
+    /// <summary>Sets a component's lifecycle state with the reason (e.g. which step failed and how).</summary>
+    public void SetState(string componentName, ComponentLifecycleState state, string? reason) =>
+        RecordState(componentName, state, StateChangeSource.Lifecycle, reason);
+
     /// <summary>Waits until the component is in <paramref name="state"/> (returns at once when it already is).</summary>
     public async Task<ComponentStateChange> WaitForStateAsync(string componentName, ComponentLifecycleState state, CancellationToken cancellationToken = default)
     {
@@ -269,6 +277,15 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         }
     }
 
+    /// <summary>The component a SVCUID belongs to (as the nucleus's AuthenticationHandler finds it), or null.</summary>
+    public string? ComponentForToken(string authToken)
+    {
+        lock (_sync)
+        {
+            return _componentsByToken.GetValueOrDefault(authToken);
+        }
+    }
+
     string? IIpcServiceHost.Authenticate(string authToken)
     {
         lock (_sync)
@@ -285,16 +302,16 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         }
     }
 
-    internal void RecordState(string componentName, ComponentLifecycleState state, StateChangeSource source)
+    internal void RecordState(string componentName, ComponentLifecycleState state, StateChangeSource source, string? reason = null)
     {
-        var change = new ComponentStateChange(componentName, state, source, _time.GetUtcNow());
+        var change = new ComponentStateChange(componentName, state, source, _time.GetUtcNow()) { Reason = reason };
         lock (_sync)
         {
             _states[componentName] = state;
             _stateChanges.Add(change);
         }
 
-        Log.StateChanged(_logger, componentName, state, source);
+        Log.StateChanged(_logger, componentName, state, source, reason ?? string.Empty);
         StateChanged?.Invoke(this, change);
     }
 
@@ -302,6 +319,7 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         string componentName, JsonObject merge, IReadOnlyList<string>? atKeyPath, CancellationToken cancellationToken)
     {
         var (changed, notifications) = _configuration.Merge(componentName, merge, atKeyPath);
+        AccessControlOf(componentName); // the nucleus reloads policies when accessControl changes
         foreach (var notify in notifications)
         {
             cancellationToken.ThrowIfCancellationRequested();

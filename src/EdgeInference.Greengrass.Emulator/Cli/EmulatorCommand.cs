@@ -1,124 +1,123 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using EdgeInference.Greengrass.Emulator.Recipes;
+using EdgeInference.Greengrass.Emulator.Artifacts;
+using EdgeInference.Greengrass.Emulator.Deployments;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeInference.Greengrass.Emulator.Cli;
 
-/// <summary>The standalone emulator: one component from its recipe, with a local nucleus, until Ctrl+C/SIGTERM.</summary>
+/// <summary>
+/// The standalone emulator: a local nucleus that runs one local deployment, taken the way
+/// <c>greengrass-cli deployment create</c> takes it, until Ctrl+C/SIGTERM (or until every component has finished,
+/// with <c>--exit-when-done</c>); then it stops the components and removes its working folders.
+/// </summary>
 internal static class EmulatorCommand
 {
+    /// <summary>The emulator itself could not run (socket, MQTT broker, files).</summary>
     public const int ExitFailure = 1;
+
+    /// <summary>The deployment was refused before anything started.</summary>
+    public const int ExitRefused = 2;
+
+    /// <summary>The deployment failed: a component ended BROKEN.</summary>
+    public const int ExitDeploymentFailed = 3;
 
     public static RootCommand Create()
     {
-        var recipe = new Option<FileInfo>("--recipe") { Description = "The component recipe (YAML or JSON).", Required = true };
-        var artifacts = new Option<DirectoryInfo>("--artifacts") { Description = "Folder with the component's artifacts ({artifacts:path}).", Required = true };
-        var dependencies = new Option<string[]>("--dependency") { Description = "NAME=DIR: a dependency's artifacts folder, for {NAME:artifacts:path} (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var thingName = new Option<string>("--thing-name") { Description = "Thing name (AWS_IOT_THING_NAME, {iot:thingName}).", DefaultValueFactory = _ => "emulated-core" };
-        var region = new Option<string>("--region") { Description = "AWS_REGION / AWS_DEFAULT_REGION.", DefaultValueFactory = _ => "us-east-1" };
-        var mqttHost = new Option<string?>("--mqtt-host") { Description = "MQTT broker standing in for AWS IoT Core (PublishToIoTCore/SubscribeToIoTCore)." };
-        var mqttPort = new Option<int>("--mqtt-port") { Description = "MQTT broker port.", DefaultValueFactory = _ => 1883 };
-        var merge = new Option<string?>("--merge") { Description = "Deployment merge configuration: JSON text, or @FILE." };
-        var socket = new Option<string?>("--socket") { Description = "IPC socket path (default: ipc.socket in the root folder)." };
-        var root = new Option<DirectoryInfo?>("--root") { Description = "Emulated Greengrass root ({kernel:rootPath}); default: a new temp folder." };
-        var exitWhenDone = new Option<bool>("--exit-when-done") { Description = "Exit when Run exits (with its exit code) instead of serving IPC until Ctrl+C." };
-        var verbose = new Option<bool>("--verbose") { Description = "Log the emulator's IPC activity." };
-        var command = new RootCommand("Local AWS IoT Greengrass nucleus: runs one component from its recipe with a real IPC socket (pub/sub, IoT Core over MQTT, configuration, UpdateState).")
-        {
-            recipe, artifacts, dependencies, thingName, region, mqttHost, mqttPort, merge, socket, root, exitWhenDone, verbose,
-        };
+        var options = new EmulatorOptions();
+        var command = new RootCommand(
+            "Local AWS IoT Greengrass nucleus: runs a local deployment (greengrass-cli deployment create flags) with a real IPC socket, "
+            + "dependency resolution, the component lifecycle, the token exchange service and IoT Core over MQTT.");
+        options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var rootPath = parse.GetValue(root)?.FullName ?? Directory.CreateTempSubdirectory("gg-emulator-").FullName;
-                Directory.CreateDirectory(rootPath);
-                var options = new NucleusEmulatorOptions
-                {
-                    SocketPath = parse.GetValue(socket) ?? Path.Combine(rootPath, "ipc.socket"),
-                    ThingName = parse.GetValue(thingName)!,
-                    Region = parse.GetValue(region)!,
-                    MqttHost = parse.GetValue(mqttHost),
-                    MqttPort = parse.GetValue(mqttPort),
-                };
-                using var loggerFactory = LoggerFactory.Create(b => b
-                    .AddSimpleConsole(o => o.SingleLine = true)
-                    .SetMinimumLevel(parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning));
-                var runOptions = new ComponentRunOptions
-                {
-                    Recipe = await RecipeLoader.LoadAsync(parse.GetValue(recipe)!.FullName, cancellationToken).ConfigureAwait(false),
-                    ArtifactsPath = parse.GetValue(artifacts)!.FullName,
-                    DependencyArtifacts = ParseDependencies(parse.GetValue(dependencies) ?? []),
-                    MergeConfiguration = await ReadMergeAsync(parse.GetValue(merge), cancellationToken).ConfigureAwait(false),
-                    RootPath = rootPath,
-                };
-
-                await using var emulator = new NucleusEmulator(options, loggerFactory);
-                emulator.StateChanged += (_, change) => output.WriteLine($"[state] {change.ComponentName} {change.State.ToString().ToUpperInvariant()} ({change.Source})");
-                await emulator.StartAsync(cancellationToken).ConfigureAwait(false);
-                output.WriteLine($"[nucleus] IPC socket {emulator.SocketPath}; root {rootPath}; thing {options.ThingName}" +
-                    (options.MqttHost is null ? "; no MQTT broker (IoT Core calls fail)" : $"; IoT Core = mqtt://{options.MqttHost}:{options.MqttPort}"));
-
-                await using var runner = new ComponentRunner(emulator, runOptions, loggerFactory);
-                runner.OutputReceived += (_, line) => output.WriteLine($"[{line.Step}{(line.IsStandardError ? " stderr" : string.Empty)}] {line.Text}");
-                await runner.StartAsync(cancellationToken).ConfigureAwait(false);
-
-                var exitCode = 0;
-                if (parse.GetValue(exitWhenDone))
-                {
-                    exitCode = await runner.RunCompletion.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-                }
-
-                await runner.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                return exitCode;
+                var run = new EmulatorRun(options.Read(parse), output);
+                return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (DeploymentRefusedException ex)
             {
-                output.WriteLine("[nucleus] stopping");
-                return 0;
+                await error.WriteLineAsync($"error: deployment refused: {ex.Message}").ConfigureAwait(false);
+                return ExitRefused;
             }
-            catch (Exception ex) when (ex is GreengrassEmulatorException or JsonException or System.ComponentModel.DataAnnotations.ValidationException or ArgumentException)
+            catch (Exception ex) when (ex is GreengrassEmulatorException or IOException or UnauthorizedAccessException
+                or System.ComponentModel.DataAnnotations.ValidationException or ArgumentException)
             {
-                error.WriteLine($"error: {ex.Message}");
-                return ExitFailure;
+                await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                return ex is DeploymentFailedException ? ExitDeploymentFailed : ExitFailure;
             }
         });
         return command;
     }
 
-    internal static Dictionary<string, string> ParseDependencies(IEnumerable<string> values)
+    /// <summary>The command's options.</summary>
+    private sealed class EmulatorOptions
     {
-        var dependencies = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var value in values)
+        private readonly Option<string> _recipeDir = new("--recipeDir", "-r") { Description = "Folder of recipes (*.yaml, *.yml, *.json, searched recursively).", Required = true };
+        private readonly Option<string?> _artifactDir = new("--artifactDir", "-a") { Description = "Folder of artifacts laid out as <dir>/<name>/<version>/." };
+        private readonly Option<string[]> _merge = new("--merge", "-m") { Description = "NAME=VERSION of a root component to deploy (repeatable).", Required = true, AllowMultipleArgumentsPerToken = false };
+        private readonly Option<string?> _updateConfig = new("--update-config", "-c") { Description = "{\"<name>\":{\"MERGE\":{...},\"RESET\":[\"/pointer\"]}} as JSON text, @FILE or a file path." };
+        private readonly Option<string> _thingName = new("--thing-name") { Description = "Thing name (AWS_IOT_THING_NAME, {iot:thingName}).", DefaultValueFactory = _ => "emulated-core" };
+        private readonly Option<string> _region = new("--region") { Description = "AWS_REGION / AWS_DEFAULT_REGION.", DefaultValueFactory = _ => "us-east-1" };
+        private readonly Option<string?> _mqttHost = new("--mqtt-host") { Description = "MQTT broker standing in for AWS IoT Core (PublishToIoTCore/SubscribeToIoTCore)." };
+        private readonly Option<int> _mqttPort = new("--mqtt-port") { Description = "MQTT broker port.", DefaultValueFactory = _ => 1883 };
+        private readonly Option<string?> _socket = new("--socket") { Description = "IPC socket path (default: ipc.socket in the root folder)." };
+        private readonly Option<DirectoryInfo?> _root = new("--root") { Description = "Emulated Greengrass root ({kernel:rootPath}); default: a new temp folder." };
+        private readonly Option<bool> _keep = new("--keep") { Description = "Keep the working folders (artifacts copied and unpacked, work folders) on exit, and print where." };
+        private readonly Option<bool> _exitWhenDone = new("--exit-when-done") { Description = "Exit once every component is FINISHED or BROKEN instead of serving IPC until Ctrl+C." };
+        private readonly Option<bool> _verbose = new("--verbose") { Description = "Log the emulator's IPC, lifecycle and token exchange activity." };
+        private readonly Option<long> _maxUnpackedBytes = new("--max-unpacked-bytes") { Description = "Most bytes one ZIP artifact may unpack to.", DefaultValueFactory = _ => ArchiveLimits.DefaultMaxUnpackedBytes };
+        private readonly Option<int> _maxArchiveEntries = new("--max-archive-entries") { Description = "Most entries one ZIP artifact may hold.", DefaultValueFactory = _ => ArchiveLimits.DefaultMaxEntries };
+        private readonly Option<double> _maxCompressionRatio = new("--max-compression-ratio") { Description = "Largest unpacked:compressed ratio of a ZIP entry of 1 MiB or more.", DefaultValueFactory = _ => ArchiveLimits.DefaultMaxCompressionRatio };
+
+        public void AddTo(RootCommand command)
         {
-            var separator = value.IndexOf('=', StringComparison.Ordinal);
-            if (separator <= 0 || separator == value.Length - 1)
+            Option[] all = [_recipeDir, _artifactDir, _merge, _updateConfig, _thingName, _region, _mqttHost, _mqttPort, _socket, _root, _keep, _exitWhenDone, _verbose,
+                _maxUnpackedBytes, _maxArchiveEntries, _maxCompressionRatio];
+            foreach (var option in all)
             {
-                throw new ArgumentException($"--dependency '{value}' must be NAME=DIR.");
+                command.Options.Add(option);
             }
-
-            dependencies[value[..separator]] = value[(separator + 1)..];
         }
 
-        return dependencies;
-    }
-
-    private static async Task<JsonObject?> ReadMergeAsync(string? value, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        var text = value.StartsWith('@') ? await File.ReadAllTextAsync(value[1..], cancellationToken).ConfigureAwait(false) : value;
-        return JsonNode.Parse(text) as JsonObject ?? throw new ArgumentException("--merge must be a JSON object.");
+        public EmulatorSettings Read(ParseResult parse) => new(
+            RecipeDirectory: Path.GetFullPath(parse.GetValue(_recipeDir)!),
+            ArtifactDirectory: parse.GetValue(_artifactDir) is { } artifacts ? Path.GetFullPath(artifacts) : null,
+            Merge: parse.GetValue(_merge) ?? [],
+            UpdateConfig: parse.GetValue(_updateConfig),
+            ThingName: parse.GetValue(_thingName)!,
+            Region: parse.GetValue(_region)!,
+            MqttHost: parse.GetValue(_mqttHost),
+            MqttPort: parse.GetValue(_mqttPort),
+            SocketPath: parse.GetValue(_socket),
+            RootPath: parse.GetValue(_root)?.FullName,
+            Keep: parse.GetValue(_keep),
+            ExitWhenDone: parse.GetValue(_exitWhenDone),
+            Verbose: parse.GetValue(_verbose),
+            ArchiveLimits: new ArchiveLimits
+            {
+                MaxUnpackedBytes = parse.GetValue(_maxUnpackedBytes),
+                MaxEntries = parse.GetValue(_maxArchiveEntries),
+                MaxCompressionRatio = parse.GetValue(_maxCompressionRatio),
+            });
     }
 }
+
+/// <summary>What the command line asked for.</summary>
+internal sealed record EmulatorSettings(
+    string RecipeDirectory,
+    string? ArtifactDirectory,
+    IReadOnlyList<string> Merge,
+    string? UpdateConfig,
+    string ThingName,
+    string Region,
+    string? MqttHost,
+    int MqttPort,
+    string? SocketPath,
+    string? RootPath,
+    bool Keep,
+    bool ExitWhenDone,
+    bool Verbose,
+    ArchiveLimits ArchiveLimits);

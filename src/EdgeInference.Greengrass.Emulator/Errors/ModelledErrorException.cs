@@ -23,6 +23,9 @@ internal static class NucleusErrors
 {
     public const string KeyNotFound = "Key not found";
 
+    /// <summary>MqttProxyIPCAgent.UNAUTHORIZED_ERROR.</summary>
+    public const string NotAuthorized = "Not Authorized";
+
     public static ModelledErrorException Unauthorized(string message) => new("UnauthorizedError", message);
 
     public static ModelledErrorException InvalidArguments(string message) => new("InvalidArgumentsError", message);

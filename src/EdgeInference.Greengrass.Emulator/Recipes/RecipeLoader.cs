@@ -10,7 +10,7 @@ namespace EdgeInference.Greengrass.Emulator.Recipes;
 /// Reads a recipe (YAML or JSON) into a JSON tree. YAML plain scalars get YAML 1.2 core-schema types (numbers, booleans,
 /// null), as the nucleus's Jackson YAML reader gives them; quoted scalars stay strings.
 /// </summary>
-public static class RecipeLoader
+public static partial class RecipeLoader
 {
     /// <summary>Loads <paramref name="path"/>; <c>.json</c> files as JSON, anything else as YAML (a JSON document is valid YAML too).</summary>
     /// <exception cref="RecipeException">Unreadable or not a mapping at the top level.</exception>
@@ -26,12 +26,14 @@ public static class RecipeLoader
             throw new RecipeException($"Cannot read the recipe '{path}': {ex.Message}", ex);
         }
 
-        return Parse(text, path.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
+        return Parse(text, path.EndsWith(".json", StringComparison.OrdinalIgnoreCase), path);
     }
 
     /// <summary>Parses recipe text.</summary>
     /// <exception cref="RecipeException">Not valid YAML/JSON, or not a mapping at the top level.</exception>
-    public static ComponentRecipe Parse(string text, bool isJson = false)
+    public static ComponentRecipe Parse(string text, bool isJson = false) => Parse(text, isJson, null);
+
+    private static ComponentRecipe Parse(string text, bool isJson, string? sourcePath)
     {
         JsonNode? root;
         try
@@ -44,7 +46,7 @@ public static class RecipeLoader
         }
 
         return root is JsonObject document
-            ? new ComponentRecipe(document)
+            ? new ComponentRecipe(document, sourcePath)
             : throw new RecipeException("The recipe must be a mapping (RecipeFormatVersion, ComponentName, ...).");
     }
 
@@ -96,9 +98,13 @@ public static class RecipeLoader
         if (value.Length > 0 && (char.IsAsciiDigit(value[0]) || value[0] is '-' or '+' or '.')
             && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
         {
-            return JsonValue.Create(real);
+            // Kept as written when it is JSON number text, so "1.0" reads back as 1.0 (as Jackson prints the double).
+            return JsonNumberText().IsMatch(value) ? JsonNode.Parse(value) : JsonValue.Create(real);
         }
 
         return JsonValue.Create(value);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex JsonNumberText();
 }

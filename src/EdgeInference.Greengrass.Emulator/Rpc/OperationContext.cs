@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 
 namespace EdgeInference.Greengrass.Emulator.Rpc;
@@ -33,6 +34,29 @@ internal sealed class OperationContext(string componentName, ServerStream stream
             throw new RequestDeserializationException(Operation, ex);
         }
     }
+
+    /// <summary>The request as a JSON object, for checks the nucleus makes before the typed model would refuse it.</summary>
+    /// <exception cref="RequestDeserializationException">Not a JSON object.</exception>
+    public JsonObject ReadObject()
+    {
+        try
+        {
+            return JsonNode.Parse(Payload.IsEmpty ? "{}"u8 : Payload.Span) as JsonObject
+                ?? throw new JsonException("The request is not a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new RequestDeserializationException(Operation, ex);
+        }
+    }
+
+    /// <summary>A member's text as the nucleus's deserialiser sees it: a string as is, a number as its digits, absent or null as null.</summary>
+    public static string? Text(JsonObject request, string member) => request[member] switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        JsonValue value when value.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.ToJsonString(),
+        _ => null,
+    };
 }
 
 /// <summary>What connections need from the nucleus: token lookup, operation dispatch and call records.</summary>

@@ -8,6 +8,7 @@ using Xunit;
 namespace EdgeInference.Greengrass.Emulator.Tests.Integration;
 
 /// <summary>The recipe runner on real recipes: manifest choice, variable rendering, environment, lifecycle steps and stop.</summary>
+[Collection(ProcessCollection.Name)]
 public sealed class ComponentRunnerTests : IDisposable
 {
     private static readonly string Architecture = PlatformMatcher.GreengrassArchitecture(RuntimeInformation.OSArchitecture);
@@ -101,7 +102,7 @@ public sealed class ComponentRunnerTests : IDisposable
             .Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 
         Assert.Equal(0, exitCode);
-        Assert.Equal(artifacts, lines["artifacts"]);
+        Assert.Equal(Path.Combine(_folder, "root", "packages", "artifacts", "com.example.Echo", "1.2.3"), lines["artifacts"]);
         Assert.Equal(Path.Combine(_folder, "root", "packages", "artifacts-unarchived", "com.example.Echo", "1.2.3"), lines["decompressed"]);
         Assert.Equal("zipped hello", lines["bundle"]);
         Assert.Equal("run-script", lines["script"]);
@@ -125,12 +126,12 @@ public sealed class ComponentRunnerTests : IDisposable
         Assert.True(File.Exists(Path.Combine(runner.WorkPath, "installed.txt")));
         Assert.Contains(runner.Output, l => l.Step == "Run" && l.Text == "done" && !l.IsStandardError);
         Assert.Equal(
-            [ComponentLifecycleState.New, ComponentLifecycleState.Installed, ComponentLifecycleState.Starting, ComponentLifecycleState.Running, ComponentLifecycleState.Finished],
+            [ComponentLifecycleState.New, ComponentLifecycleState.Installed, ComponentLifecycleState.Starting, ComponentLifecycleState.Running, ComponentLifecycleState.Stopping, ComponentLifecycleState.Finished],
             harness.Emulator.StateChanges.Where(c => c.ComponentName == "com.example.Echo").Select(c => c.State).ToArray());
     }
 
     [Fact]
-    public async Task StopAsync_RunningScript_GetsSigtermThenShutdownRuns()
+    public async Task StopAsync_RunningScript_ShutdownRunsThenTheScriptGetsSigterm()
     {
         await using var harness = await EmulatorHarness.StartAsync();
         var recipe = RecipeLoader.Parse("""
@@ -138,8 +139,8 @@ public sealed class ComponentRunnerTests : IDisposable
             ComponentVersion: 1.0.0
             Manifests:
               - Lifecycle:
-                  Run: "trap 'echo got-term > {work:path}/term.txt; exit 0' TERM; echo started; while true; do sleep 0.05; done"
-                  Shutdown: "echo shutdown > {work:path}/shutdown.txt"
+                  Run: "trap 'echo term >> {work:path}/order.txt; exit 0' TERM; echo started; while true; do sleep 0.05; done"
+                  Shutdown: "echo shutdown >> {work:path}/order.txt"
             """);
         await using var runner = new ComponentRunner(harness.Emulator, new ComponentRunOptions
         {
@@ -150,8 +151,8 @@ public sealed class ComponentRunnerTests : IDisposable
 
         await runner.StopAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal("got-term", (await File.ReadAllTextAsync(Path.Combine(runner.WorkPath, "term.txt"), TestContext.Current.CancellationToken)).Trim());
-        Assert.True(File.Exists(Path.Combine(runner.WorkPath, "shutdown.txt")));
+        // GenericExternalService.shutdown: the Shutdown script first, then the processes still running.
+        Assert.Equal(["shutdown", "term"], await File.ReadAllLinesAsync(Path.Combine(runner.WorkPath, "order.txt"), TestContext.Current.CancellationToken));
         Assert.Equal(0, await runner.RunCompletion);
         Assert.Equal(
             [ComponentLifecycleState.Running, ComponentLifecycleState.Stopping, ComponentLifecycleState.Finished],
@@ -184,7 +185,7 @@ public sealed class ComponentRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task StartAsync_InstallFails_ThrowsAndMarksErrored()
+    public async Task StartAsync_InstallFailsThreeTimes_ThrowsAndTheComponentIsBroken()
     {
         await using var harness = await EmulatorHarness.StartAsync();
         var recipe = RecipeLoader.Parse("""
@@ -199,8 +200,12 @@ public sealed class ComponentRunnerTests : IDisposable
         var error = await Assert.ThrowsAsync<ComponentLifecycleException>(() => runner.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal("Install", error.Step);
-        Assert.Equal(ComponentLifecycleState.Errored, harness.Emulator.GetState("com.example.Broken"));
-        Assert.Contains(runner.Output, l => l.IsStandardError && l.Text == "cannot install");
+        Assert.Contains("Install exited with 3", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ComponentLifecycleState.Broken, harness.Emulator.GetState("com.example.Broken"));
+        Assert.Equal(
+            [ComponentLifecycleState.New, ComponentLifecycleState.Errored, ComponentLifecycleState.New, ComponentLifecycleState.Errored, ComponentLifecycleState.New, ComponentLifecycleState.Broken],
+            harness.Emulator.StateChanges.Where(c => c.ComponentName == "com.example.Broken").Select(c => c.State).ToArray());
+        Assert.Equal(3, runner.Output.Count(l => l.IsStandardError && l.Text == "cannot install"));
         Assert.DoesNotContain(runner.Output, l => l.Text == "never");
     }
 

@@ -56,7 +56,7 @@ public sealed class IoTCoreBridgeTests
     {
         await using var broker = await StartBrokerAsync();
         await using var harness = await EmulatorHarness.StartAsync(o => (o.MqttHost, o.MqttPort) = ("127.0.0.1", broker.Port));
-        var client = await harness.ConnectAsync("com.example.A", EmulatorHarness.Policy("com.example.A", MqttProxy, BothOperations, "telemetry/${iot:thingName}/#"));
+        var client = await harness.ConnectAsync("com.example.A", EmulatorHarness.Policy("com.example.A", MqttProxy, BothOperations, "telemetry/test-core/#"));
         var token = TestContext.Current.CancellationToken;
         await using var external = await TestMqttClient.ConnectAsync(broker.Port, cancellationToken: token);
         await external.SubscribeAsync("telemetry/#", token);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace EdgeInference.Greengrass.Emulator.Recipes;
+namespace EdgeInference.Greengrass.Emulator.Lifecycle;
 
 /// <summary>
 /// One lifecycle script run with <c>sh -c</c> in its own process group (via <c>setsid</c> when present), so a stop

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace EdgeInference.Greengrass.Emulator.Recipes;
+namespace EdgeInference.Greengrass.Emulator.Lifecycle;
 
 /// <summary>One lifecycle step: a script string, or <c>{Script, Timeout, Setenv, SkipIf}</c> (keys in any case).</summary>
 internal sealed class LifecycleStep
