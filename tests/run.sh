@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libgtk-3-0 mosquitto mosquitto-clients awscli faketime)
+# The real GDK CLI (../shared/tools/gdk, run with Debian's python3) needs these (named in that launcher).
+APT_PACKAGES+=(python3-boto3 python3-jsonschema python3-requests python3-yaml python3-packaging python3-semver)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

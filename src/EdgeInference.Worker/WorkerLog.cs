@@ -74,6 +74,12 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 3309, Level = LogLevel.Warning, Message = "Request on {Topic} not served: {Reason}")]
     public static partial void RequestOnUnservedSide(ILogger logger, string topic, string reason);
 
+    [LoggerMessage(EventId = 3314, Level = LogLevel.Warning, Message = "Not yet serving AWS IoT Core (attempt {Attempt}, next in {DelaySeconds:F1} s; local pub/sub is served): {Reason}")]
+    public static partial void IpcIoTCoreNotYet(ILogger logger, int attempt, double delaySeconds, string reason);
+
+    [LoggerMessage(EventId = 3315, Level = LogLevel.Information, Message = "Now also serving AWS IoT Core on {Topics}")]
+    public static partial void IpcIoTCoreJoined(ILogger logger, string topics);
+
     [LoggerMessage(EventId = 3313, Level = LogLevel.Debug, Message = "Not watching {Topic} on the side Ipc:Target does not serve: {Reason}")]
     public static partial void IpcOtherSideUnwatched(ILogger logger, string topic, string reason);
 

@@ -1,11 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeInference.Components;
-using EdgeInference.Components.Build;
-using EdgeInference.Components.Deployment;
-using EdgeInference.Components.Gdk;
-using EdgeInference.Components.Publish;
-using EdgeInference.Components.Recipes;
 using EdgeInference.Greengrass.Recipes;
 using EdgeInference.Testing.Components;
 using Xunit;

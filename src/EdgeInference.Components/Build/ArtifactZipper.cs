@@ -34,6 +34,23 @@ public static class ArtifactZipper
 
         Directory.CreateDirectory(outputDirectory);
         var zipPath = Path.Combine(outputDirectory, ArchiveFileName(rid));
+        // Written beside the target and renamed over it, so a failed zip never replaces a good one.
+        var partialPath = zipPath + ".partial";
+        try
+        {
+            WriteArchive(publishDirectory, partialPath);
+            File.Move(partialPath, zipPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partialPath);
+        }
+
+        return zipPath;
+    }
+
+    private static void WriteArchive(string publishDirectory, string zipPath)
+    {
         using var stream = new FileStream(zipPath, FileMode.Create, FileAccess.Write);
         using var archive = new ZipArchive(stream, ZipArchiveMode.Create);
         foreach (var directory in Directory.EnumerateDirectories(publishDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
@@ -50,8 +67,6 @@ public static class ArtifactZipper
             using var output = entry.Open();
             input.CopyTo(output);
         }
-
-        return zipPath;
     }
 
     private static void AddDirectoryEntry(ZipArchive archive, string name, string directory)

@@ -1,13 +1,15 @@
 using EdgeInference.Components.Gdk;
 using EdgeInference.Components.Recipes;
+using EdgeInference.Greengrass.Recipes;
 
 namespace EdgeInference.Components.Build;
 
 /// <param name="ConfigPath">gdk-config.json; its folder is the project root.</param>
 /// <param name="Rids">Runtime identifiers to build (default linux-x64 and linux-arm64).</param>
-/// <param name="RecipePath">The template (default <c>recipes/NAME.yaml</c>, else GDK's <c>recipe.yaml</c>).</param>
+/// <param name="RecipePath">The template (default: GDK's <c>recipe.yaml</c> or <c>recipe.json</c> in the project root).</param>
 /// <param name="PublishDirectory">With <paramref name="SkipDotnetPublish"/>: an existing publish folder, either per RID
 /// (<c>DIR/RID/</c>) or one folder used for every RID.</param>
+/// <param name="OutputDirectory">The build folder (default <c>greengrass-build</c> in the project root, where GDK looks).</param>
 public sealed record ComponentBuildSettings(
     string ConfigPath,
     IReadOnlyList<string> Rids,
@@ -18,65 +20,74 @@ public sealed record ComponentBuildSettings(
     string? OutputDirectory = null);
 
 /// <param name="BuildDirectory">greengrass-build/.</param>
-/// <param name="RecipeFile">greengrass-build/recipes/FILE.</param>
+/// <param name="RecipeFile">greengrass-build/recipes/FILE, FILE being the template's own name (GDK's publish reads it back by that name).</param>
 /// <param name="ArtifactsDirectory">greengrass-build/artifacts/NAME/VERSION/.</param>
+/// <param name="KeptArtifacts">Worker zips of other RIDs an earlier build left, kept and still in the recipe.</param>
 public sealed record ComponentBuildResult(
     string BuildDirectory,
     string RecipeFile,
     string ArtifactsDirectory,
     string ComponentName,
     string ComponentVersion,
-    RenderedRecipe Recipe);
+    RenderedRecipe Recipe,
+    IReadOnlyList<string> KeptArtifacts);
 
-/// <summary><c>component build</c>: publish the worker per RID, zip it, render the recipe, write GDK's layout.</summary>
+/// <summary>
+/// <c>component build</c> (also GDK's custom build command): publish the worker per RID, zip it, render the recipe, and
+/// write exactly GDK's layout — <c>greengrass-build/recipes/recipe.yaml</c> and <c>greengrass-build/artifacts/NAME/VERSION/</c>.
+/// It deletes nothing: GDK may have created (and cleaned) the folder already, and zips of RIDs not asked for stay as
+/// they are (and in the recipe). Intermediate <c>dotnet publish</c> output goes to a temporary folder.
+/// </summary>
 public static class ComponentBuilder
 {
     public const string BuildFolderName = "greengrass-build";
     public static readonly IReadOnlyList<string> DefaultRids = ["linux-x64", "linux-arm64"];
 
+    /// <summary>The template names GDK accepts, in the project root.</summary>
+    public static readonly IReadOnlyList<string> TemplateFileNames = ["recipe.yaml", "recipe.json"];
+
     public static async Task<ComponentBuildResult> BuildAsync(ComponentBuildSettings settings, TextWriter log, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
         var configPath = Path.GetFullPath(settings.ConfigPath);
         var config = GdkConfig.Load(configPath);
         var projectRoot = Path.GetDirectoryName(configPath)!;
-        var recipePath = ResolveRecipePath(settings.RecipePath, projectRoot, config.ComponentName);
+        var recipePath = ResolveRecipePath(settings.RecipePath, projectRoot);
         var rids = settings.Rids.Count > 0 ? settings.Rids.Distinct(StringComparer.Ordinal).ToList() : DefaultRids.ToList();
         if (settings.SkipDotnetPublish && settings.PublishDirectory is null)
         {
             throw new ComponentBuildException("--skip-dotnet-publish needs --publish-dir DIR (a folder per RID, or one folder for all).");
         }
 
-        var buildDirectory = Path.GetFullPath(settings.OutputDirectory ?? Path.Combine(projectRoot, BuildFolderName));
-        var recipesDirectory = Path.Combine(buildDirectory, "recipes");
-        var artifactsDirectory = Path.Combine(buildDirectory, "artifacts", config.ComponentName, config.Version);
-        if (Directory.Exists(buildDirectory))
-        {
-            Directory.Delete(buildDirectory, recursive: true);
-        }
-
-        Directory.CreateDirectory(recipesDirectory);
-        Directory.CreateDirectory(artifactsDirectory);
-
+        var layout = GdkBuildLayout.Prepare(settings.OutputDirectory ?? Path.Combine(projectRoot, BuildFolderName), config.ComponentName, config.Version);
         foreach (var rid in rids)
         {
-            var publishDirectory = await PublishWorkerAsync(settings, projectRoot, buildDirectory, rid, log, cancellationToken).ConfigureAwait(false);
-            var zip = ArtifactZipper.Zip(publishDirectory, rid, artifactsDirectory);
+            var zip = await BuildWorkerZipAsync(settings, projectRoot, rid, layout.ArtifactsDirectory, log, cancellationToken).ConfigureAwait(false);
             log.WriteLine($"Artifact {Display(projectRoot, zip)} ({new FileInfo(zip).Length:N0} bytes)");
+        }
+
+        var built = rids.Select(ArtifactZipper.ArchiveFileName).ToHashSet(StringComparer.Ordinal);
+        var kept = layout.WorkerArchives().Where(file => !built.Contains(file)).ToList();
+        foreach (var file in kept)
+        {
+            log.WriteLine($"Kept {file} from an earlier build (not rebuilt; add its --rid to rebuild it).");
         }
 
         var rendered = RecipeRenderer.Render(
             await File.ReadAllTextAsync(recipePath, cancellationToken).ConfigureAwait(false),
             new RecipeRenderOptions(config.ComponentName, config.Version, config.Author),
-            file => File.Exists(Path.Combine(artifactsDirectory, file)));
+            file => File.Exists(Path.Combine(layout.ArtifactsDirectory, file)));
         foreach (var dropped in rendered.DroppedManifests)
         {
             log.WriteLine($"Note: manifest '{dropped}' left out of the recipe: its artifact was not built (add its --rid to include it).");
         }
 
-        var recipeFile = Path.Combine(recipesDirectory, Path.GetFileName(recipePath));
-        await File.WriteAllTextAsync(recipeFile, rendered.Yaml, cancellationToken).ConfigureAwait(false);
+        var recipeFile = Path.Combine(layout.RecipesDirectory, Path.GetFileName(recipePath));
+        var text = RecipeText.FormatOf(recipeFile) == RecipeFormat.Json ? RecipeText.Serialize(rendered.Recipe, RecipeFormat.Json) : rendered.Yaml;
+        await File.WriteAllTextAsync(recipeFile, text, cancellationToken).ConfigureAwait(false);
         log.WriteLine($"Recipe {Display(projectRoot, recipeFile)} ({System.Text.Encoding.UTF8.GetByteCount(rendered.Yaml):N0} of {RecipeRules.MaxRecipeBytes:N0} bytes)");
-        return new ComponentBuildResult(buildDirectory, recipeFile, artifactsDirectory, config.ComponentName, config.Version, rendered);
+        return new ComponentBuildResult(layout.BuildDirectory, recipeFile, layout.ArtifactsDirectory, config.ComponentName, config.Version, rendered, kept);
     }
 
     private static string Display(string projectRoot, string path)
@@ -85,36 +96,43 @@ public static class ComponentBuilder
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
-    internal static string ResolveRecipePath(string? explicitPath, string projectRoot, string componentName)
+    /// <summary>The explicit template, else GDK's <c>recipe.yaml</c> or <c>recipe.json</c> in the project root (not both, as GDK).</summary>
+    internal static string ResolveRecipePath(string? explicitPath, string projectRoot)
     {
         if (explicitPath is not null)
         {
             return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : throw new ComponentBuildException($"Recipe template {explicitPath} not found.");
         }
 
-        var candidates = new[]
+        var found = TemplateFileNames.Select(name => Path.Combine(projectRoot, name)).Where(File.Exists).ToList();
+        return found.Count switch
         {
-            Path.Combine(projectRoot, "recipes", componentName + ".yaml"),
-            Path.Combine(projectRoot, "recipes", componentName + ".json"),
-            Path.Combine(projectRoot, "recipe.yaml"),
-            Path.Combine(projectRoot, "recipe.json"),
+            1 => found[0],
+            0 => throw new ComponentBuildException($"No recipe template found: GDK reads recipe.yaml or recipe.json in the project folder ({projectRoot})."),
+            _ => throw new ComponentBuildException($"Both recipe.yaml and recipe.json are in {projectRoot}; GDK accepts only one. Remove one of them."),
         };
-        return candidates.FirstOrDefault(File.Exists)
-            ?? throw new ComponentBuildException($"No recipe template found: looked for {string.Join(", ", candidates.Select(c => Path.GetRelativePath(projectRoot, c)))}.");
     }
 
-    private static async Task<string> PublishWorkerAsync(ComponentBuildSettings settings, string projectRoot, string buildDirectory, string rid, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>Zips the worker for <paramref name="rid"/> into the artifacts folder, from a fresh dotnet publish in a temporary folder or the given one.</summary>
+    private static async Task<string> BuildWorkerZipAsync(ComponentBuildSettings settings, string projectRoot, string rid, string artifactsDirectory, TextWriter log, CancellationToken cancellationToken)
     {
         if (settings.SkipDotnetPublish)
         {
             var root = Path.GetFullPath(settings.PublishDirectory!);
             var perRid = Path.Combine(root, rid);
-            return Directory.Exists(perRid) ? perRid : root;
+            return ArtifactZipper.Zip(Directory.Exists(perRid) ? perRid : root, rid, artifactsDirectory);
         }
 
         var project = settings.WorkerProject ?? Path.Combine(projectRoot, "src", "EdgeInference.Worker");
-        var output = Path.Combine(buildDirectory, "publish", rid);
-        await DotnetPublishRunner.PublishAsync(project, rid, output, log, cancellationToken).ConfigureAwait(false);
-        return output;
+        var output = Directory.CreateTempSubdirectory($"edge-inference-publish-{rid}-").FullName;
+        try
+        {
+            await DotnetPublishRunner.PublishAsync(project, rid, output, log, cancellationToken).ConfigureAwait(false);
+            return ArtifactZipper.Zip(output, rid, artifactsDirectory);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeInference.Components.Build;
 using EdgeInference.Greengrass.Recipes;
 
 namespace EdgeInference.Components.Publish;
@@ -17,11 +18,17 @@ public sealed record BuiltComponent(string RecipeFile, JsonObject Recipe, IReadO
         var candidates = Directory.EnumerateFiles(recipesDirectory)
             .Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json")
             .Order(StringComparer.Ordinal)
-            .Select(f => (File: f, Recipe: RecipeYaml.Parse(File.ReadAllText(f))))
+            .Select(f => (File: f, Recipe: RecipeText.Parse(File.ReadAllText(f), RecipeText.FormatOf(f))))
             .Where(c => c.Recipe.GetStringIgnoreCase("ComponentName") == componentName)
             .ToList();
-        // Files named NAME-VERSION.* are what earlier publishes wrote; the build's own recipe wins over them.
-        var chosen = candidates.FirstOrDefault(c => !Path.GetFileNameWithoutExtension(c.File).StartsWith(componentName + "-", StringComparison.Ordinal));
+        // The build's own recipe (recipe.yaml / recipe.json, the name GDK's publish reads) wins; files named NAME-VERSION.*
+        // are what earlier publishes wrote.
+        var chosen = candidates.FirstOrDefault(c => ComponentBuilder.TemplateFileNames.Contains(Path.GetFileName(c.File)));
+        if (chosen.File is null)
+        {
+            chosen = candidates.FirstOrDefault(c => !Path.GetFileNameWithoutExtension(c.File).StartsWith(componentName + "-", StringComparison.Ordinal));
+        }
+
         if (chosen.File is null)
         {
             chosen = candidates.FirstOrDefault();

@@ -6,6 +6,7 @@ using EdgeInference.Aws.S3;
 using EdgeInference.Aws.Sts;
 using EdgeInference.Components.Gdk;
 using EdgeInference.Components.Recipes;
+using EdgeInference.Greengrass.Recipes;
 
 namespace EdgeInference.Components.Publish;
 
@@ -97,9 +98,11 @@ public sealed class ComponentPublisher : IComponentPublisher
 
         var recipe = RecipeRenderer.ForPublish(built.Recipe, version, bucket, request.Prefix, uploaded);
         var publishRecipeFile = Path.Combine(Path.GetDirectoryName(built.RecipeFile)!, $"{request.ComponentName}-{version}{Path.GetExtension(built.RecipeFile)}");
-        await File.WriteAllTextAsync(publishRecipeFile, recipe.Yaml, cancellationToken).ConfigureAwait(false);
+        // Written and sent in the built recipe's own format, as GDK's publish does.
+        var recipeText = RecipeText.FormatOf(built.RecipeFile) == RecipeFormat.Json ? RecipeText.Serialize(recipe.Recipe, RecipeFormat.Json) : recipe.Yaml;
+        await File.WriteAllTextAsync(publishRecipeFile, recipeText, cancellationToken).ConfigureAwait(false);
 
-        var recipeBytes = System.Text.Encoding.UTF8.GetBytes(recipe.Yaml);
+        var recipeBytes = System.Text.Encoding.UTF8.GetBytes(recipeText);
         var created = await greengrass.CreateComponentVersionAsync(recipeBytes, _options.ClientToken ?? Guid.NewGuid().ToString(), request.Tags, cancellationToken)
             .ConfigureAwait(false);
         var arn = created.Arn ?? throw new AwsProtocolException("CreateComponentVersion returned no arn.");

@@ -13,7 +13,4 @@ public static class ModelComponentOptions
 
     /// <summary>GDK's and Greengrass's recipe size limit.</summary>
     public const int MaxRecipeBytes = 16_000;
-
-    /// <summary>Topics the worker serves (request, result, describe, status under <c>edge-inference/{ThingName}/</c>).</summary>
-    public const string TopicResource = "edge-inference/*";
 }

@@ -8,13 +8,21 @@ using EdgeInference.Greengrass.Recipes;
 namespace EdgeInference.Packaging.Recipes;
 
 /// <summary>
-/// The Greengrass recipe of a model component, Lookout style: one ZIP artifact holding the model package, a HARD dependency on
-/// the worker component, whose binary the Run step starts with <c>--Model:Path</c> at the unpacked package, the packaging
-/// description in DefaultConfiguration, IPC policies for the worker's topics, and one manifest for the target platform.
+/// The Greengrass recipe of a model component, rendered from the template <c>recipes/model-component.yaml</c> (embedded):
+/// one ZIP artifact holding the model package, a HARD dependency on the runtime component, whose worker the Startup step
+/// asks to load the package (<c>models register</c>) and the Shutdown step to drop it (<c>models unregister</c>); the
+/// model's name, accelerator and packaging description in DefaultConfiguration; one manifest for the target platform.
+/// The component runs no worker of its own and needs no IPC policy (the runtime does all IPC).
 /// </summary>
 public static class ModelComponentRecipe
 {
-    private const string PackageFolder = "{artifacts:decompressedPath}/model-package";
+    /// <summary>The embedded template's resource name.</summary>
+    public const string TemplateResource = "EdgeInference.Packaging.Recipes.model-component.yaml";
+
+    private static readonly Lazy<string> TemplateText = new(ReadTemplate);
+
+    /// <summary>The template as shipped (YAML).</summary>
+    public static string Template => TemplateText.Value;
 
     public static JsonObject Build(ModelPackagingDescription description, string workerComponentName, string workerVersionRequirement)
     {
@@ -23,70 +31,24 @@ public static class ModelComponentRecipe
         var name = greengrass.ComponentName!;
         var version = ComponentVersionOf(description);
         var target = TargetOf(greengrass);
-        var accelerator = target.Nvidia ? "gpu" : "cpu";
-
-        var binary = $"{{{workerComponentName}:artifacts:decompressedPath}}/edge-inference-worker-linux-{target.Rid}/EdgeInference.Worker";
-        var script = $"exec \"{binary}\" \"--Model:Path={PackageFolder}\" \"--Model:Accelerator={{configuration:/Model/Accelerator}}\"";
-
-        return new JsonObject
+        var tokens = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["RecipeFormatVersion"] = "2020-01-25",
-            ["ComponentName"] = name,
-            ["ComponentVersion"] = version,
-            ["ComponentDescription"] = greengrass.ComponentDescription
+            ["{COMPONENT_NAME}"] = name,
+            ["{COMPONENT_VERSION}"] = version,
+            ["{COMPONENT_DESCRIPTION}"] = greengrass.ComponentDescription
                 ?? $"Model version {description.ModelVersion} of project {description.ProjectName}, served by {workerComponentName}.",
-            ["ComponentPublisher"] = ModelComponentOptions.Publisher,
-            ["ComponentDependencies"] = new JsonObject
-            {
-                [workerComponentName] = new JsonObject
-                {
-                    ["VersionRequirement"] = workerVersionRequirement,
-                    ["DependencyType"] = "HARD",
-                },
-            },
-            ["ComponentConfiguration"] = new JsonObject
-            {
-                ["DefaultConfiguration"] = new JsonObject
-                {
-                    ["Model"] = new JsonObject
-                    {
-                        ["Path"] = PackageFolder,
-                        ["Accelerator"] = accelerator,
-                    },
-                    ["ModelPackagingDescription"] = JsonSerializer.SerializeToNode(description, CoreJsonContext.Default.ModelPackagingDescription),
-                    ["accessControl"] = AccessControl(name),
-                },
-            },
-            ["Manifests"] = new JsonArray
-            {
-                new JsonObject
-                {
-                    ["Name"] = $"Linux-{target.Architecture}{(target.Nvidia ? "-NVIDIA" : string.Empty)}",
-                    ["Platform"] = new JsonObject
-                    {
-                        ["os"] = "linux",
-                        ["architecture"] = target.Architecture,
-                    },
-                    ["Lifecycle"] = new JsonObject
-                    {
-                        ["Run"] = new JsonObject
-                        {
-                            ["Script"] = script,
-                            ["RequiresPrivilege"] = false,
-                        },
-                    },
-                    ["Artifacts"] = new JsonArray
-                    {
-                        new JsonObject
-                        {
-                            ["Uri"] = ArtifactUri(greengrass.S3OutputLocation!, name, version),
-                            ["Unarchive"] = "ZIP",
-                            ["Permission"] = new JsonObject { ["Read"] = "ALL", ["Execute"] = "NONE" },
-                        },
-                    },
-                },
-            },
+            ["{COMPONENT_PUBLISHER}"] = ModelComponentOptions.Publisher,
+            ["{RUNTIME_COMPONENT_NAME}"] = workerComponentName,
+            ["{RUNTIME_VERSION_REQUIREMENT}"] = workerVersionRequirement,
+            ["{ACCELERATOR}"] = target.Nvidia ? "gpu" : "cpu",
+            ["{MANIFEST_NAME}"] = $"Linux-{target.Architecture}{(target.Nvidia ? "-NVIDIA" : string.Empty)}",
+            ["{ARCHITECTURE}"] = target.Architecture,
+            ["{ARTIFACT_URI}"] = ArtifactUri(greengrass.S3OutputLocation!, name, version),
         };
+        var recipe = (JsonObject)ReplaceTokens(RecipeYaml.Parse(Template), tokens)!;
+        var defaults = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!.AsObject();
+        defaults["ModelPackagingDescription"] = JsonSerializer.SerializeToNode(description, CoreJsonContext.Default.ModelPackagingDescription);
+        return recipe;
     }
 
     /// <summary>The recipe's bytes in <paramref name="format"/>, checked against the 16,000-byte limit.</summary>
@@ -133,27 +95,31 @@ public static class ModelComponentRecipe
             : new PackagingTarget("amd64", "x64", nvidia);
     }
 
-    private static JsonObject AccessControl(string componentName) => new()
+    private static JsonNode? ReplaceTokens(JsonNode? node, IReadOnlyDictionary<string, string> tokens) => node switch
     {
-        ["aws.greengrass.ipc.pubsub"] = new JsonObject
-        {
-            [$"{componentName}:pubsub:1"] = new JsonObject
-            {
-                ["policyDescription"] = "Serve inference requests and publish results on the worker's local topics.",
-                ["operations"] = new JsonArray("aws.greengrass#PublishToTopic", "aws.greengrass#SubscribeToTopic"),
-                ["resources"] = new JsonArray(ModelComponentOptions.TopicResource),
-            },
-        },
-        ["aws.greengrass.ipc.mqttproxy"] = new JsonObject
-        {
-            [$"{componentName}:mqttproxy:1"] = new JsonObject
-            {
-                ["policyDescription"] = "Serve inference requests and publish results through AWS IoT Core.",
-                ["operations"] = new JsonArray("aws.greengrass#PublishToIoTCore", "aws.greengrass#SubscribeToIoTCore"),
-                ["resources"] = new JsonArray(ModelComponentOptions.TopicResource),
-            },
-        },
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(Replace(p.Key, tokens), ReplaceTokens(p.Value, tokens)))),
+        JsonArray array => new JsonArray(array.Select(item => ReplaceTokens(item, tokens)).ToArray()),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonValue.Create(Replace(value.GetValue<string>(), tokens)),
+        _ => node?.DeepClone(),
     };
+
+    private static string Replace(string text, IReadOnlyDictionary<string, string> tokens)
+    {
+        foreach (var (token, value) in tokens)
+        {
+            text = text.Replace(token, value, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private static string ReadTemplate()
+    {
+        using var stream = typeof(ModelComponentRecipe).Assembly.GetManifestResourceStream(TemplateResource)
+            ?? throw new InvalidOperationException($"The model component template ({TemplateResource}) is not embedded in {typeof(ModelComponentRecipe).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }
 
 /// <param name="Architecture">Greengrass <c>platform.architecture</c>: aarch64 or amd64.</param>

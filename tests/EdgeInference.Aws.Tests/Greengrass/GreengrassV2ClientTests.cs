@@ -92,10 +92,21 @@ public sealed class GreengrassV2ClientTests : IAsyncLifetime
     [Fact]
     public async Task ListComponentVersions_UnknownComponent_ThrowsResourceNotFound()
     {
+        _server.UnknownComponentNotFound = true;
+
         var error = await Assert.ThrowsAsync<AwsServiceException>(() =>
             Client().ListComponentVersionsAsync(FakeGreengrassV2Server.ComponentArn("com.example.Missing"), TestContext.Current.CancellationToken));
 
         Assert.Equal("ResourceNotFoundException", error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task ListComponentVersions_NoVersionYet_EmptyList()
+    {
+        var versions = await Client().ListComponentVersionsAsync(FakeGreengrassV2Server.ComponentArn("com.example.New"), TestContext.Current.CancellationToken);
+
+        Assert.Empty(versions);
+        Assert.Equal("GET", Assert.Single(_server.Requests).Method);
     }
 
     [Fact]

@@ -1,9 +1,4 @@
-using EdgeInference.Components;
-using EdgeInference.Components.Build;
-using EdgeInference.Components.Deployment;
 using EdgeInference.Components.Gdk;
-using EdgeInference.Components.Publish;
-using EdgeInference.Components.Recipes;
 using Xunit;
 
 namespace EdgeInference.Components.Tests.Gdk;

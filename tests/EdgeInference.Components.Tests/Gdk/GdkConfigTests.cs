@@ -1,10 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeInference.Components;
-using EdgeInference.Components.Build;
-using EdgeInference.Components.Deployment;
 using EdgeInference.Components.Gdk;
-using EdgeInference.Components.Publish;
-using EdgeInference.Components.Recipes;
 using EdgeInference.Testing;
 using EdgeInference.Testing.Components;
 using Xunit;

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EdgeInference.Components;
-using EdgeInference.Components.Build;
-using EdgeInference.Components.Deployment;
-using EdgeInference.Components.Gdk;
-using EdgeInference.Components.Publish;
 using EdgeInference.Components.Recipes;
 using EdgeInference.Greengrass.Recipes;
 using EdgeInference.Testing;
@@ -57,7 +53,7 @@ public sealed class RecipeRendererTests
     [InlineData("Limits/MaxConcurrentRequests", "2")]
     [InlineData("Limits/MaxQueue", "32")]
     [InlineData("Transport", "auto")]
-    [InlineData("Ipc/Target", "local")]
+    [InlineData("Ipc/Target", "both")]
     public void Render_RepositoryTemplate_DefaultConfigurationHoldsWorkerKey(string path, string expected)
     {
         JsonNode? node = RenderTemplate(_ => true).Recipe["ComponentConfiguration"]!["DefaultConfiguration"];
@@ -102,13 +98,65 @@ public sealed class RecipeRendererTests
             Assert.Equal("ZIP", artifact["Unarchive"]!.GetValue<string>());
             Assert.Equal("ALL", artifact["Permission"]!["Execute"]!.GetValue<string>());
             Assert.Equal(
-                $"exec \"{{artifacts:decompressedPath}}/edge-inference-worker-{rid}/EdgeInference.Worker\" --Transport=ipc",
+                $"ln -sfn \"{{artifacts:decompressedPath}}/edge-inference-worker-{rid}\" \"{{work:path}}/worker\" && exec \"{{work:path}}/worker/EdgeInference.Worker\" --Transport=ipc",
                 manifest["Lifecycle"]!["Run"]!["Script"]!.GetValue<string>());
+            var environment = manifest["Lifecycle"]!["Run"]!["Setenv"]!;
+            Assert.Equal("{work:path}/models", environment["Models__Repository"]!.GetValue<string>());
+            Assert.Equal("{work:path}/optimized-models", environment["Model__OptimizedModelCache"]!.GetValue<string>());
             Assert.Contains("libgtk-3", manifest["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
         Assert.Contains("libOpenCvSharpExtern.so", manifests[1]!["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain("libOpenCvSharpExtern", manifests[0]!["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_RepositoryTemplate_SoftDependencyOnTokenExchangeServiceOnly()
+    {
+        var dependencies = RenderTemplate(_ => true).Recipe["ComponentDependencies"]!.AsObject();
+
+        var (name, dependency) = Assert.Single(dependencies);
+        Assert.Equal("aws.greengrass.TokenExchangeService", name);
+        Assert.Equal("SOFT", dependency!["DependencyType"]!.GetValue<string>());
+        Assert.StartsWith(">=2.0.0", dependency["VersionRequirement"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunScript_X64_LinksTheStableWorkerPathToItsRidFolderAndExecsThroughIt()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("The recipe's scripts are POSIX shell.");
+        }
+
+        var script = RenderTemplate(_ => true).Recipe["Manifests"]![0]!["Lifecycle"]!["Run"]!["Script"]!.GetValue<string>();
+        var root = Directory.CreateTempSubdirectory("run-script-").FullName;
+        try
+        {
+            var decompressed = Directory.CreateDirectory(Path.Combine(root, "decompressed", "edge-inference-worker-linux-x64")).FullName;
+            var work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
+            var worker = Path.Combine(decompressed, "EdgeInference.Worker");
+            await File.WriteAllTextAsync(worker, "#!/bin/sh\necho \"worker $0 $*\"\n", TestContext.Current.CancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(worker, (UnixFileMode)0b111_101_101);
+            }
+
+            var resolved = script.Replace("{artifacts:decompressedPath}", Path.Combine(root, "decompressed"), StringComparison.Ordinal)
+                .Replace("{work:path}", work, StringComparison.Ordinal);
+
+            var first = await RunAsync("/bin/sh", "-c", resolved);
+            var again = await RunAsync("/bin/sh", "-c", resolved);
+
+            Assert.Equal(0, first.ExitCode);
+            Assert.Equal($"worker {work}/worker/EdgeInference.Worker --Transport=ipc", first.Output.Trim());
+            Assert.Equal(0, again.ExitCode);
+            Assert.Equal(decompressed, new FileInfo(Path.Combine(work, "worker")).LinkTarget);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]

@@ -84,13 +84,23 @@ public sealed class ModelComponentRecipeTests
         Assert.Equal("linux", manifest["Platform"]!["os"]!.GetValue<string>());
         Assert.Equal(architecture, manifest["Platform"]!["architecture"]!.GetValue<string>());
         Assert.Equal(accelerator, recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["Model"]!["Accelerator"]!.GetValue<string>());
-        var script = manifest["Lifecycle"]!["Run"]!["Script"]!.GetValue<string>();
-        Assert.Contains($"{{com.example.EdgeInference:artifacts:decompressedPath}}/edge-inference-worker-linux-{rid}/EdgeInference.Worker", script);
-        Assert.Contains("--Model:Path={artifacts:decompressedPath}/model-package", script);
+        Assert.Equal(["Startup", "Shutdown"], manifest["Lifecycle"]!.AsObject().Select(p => p.Key));
+        var startup = manifest["Lifecycle"]!["Startup"]!;
+        Assert.Equal(900, startup["Timeout"]!.GetValue<long>());
+        Assert.Equal(
+            "exec \"{com.example.EdgeInference:work:path}/worker/EdgeInference.Worker\" models register --repository \"{com.example.EdgeInference:work:path}/models\" "
+            + "--component \"com.example.PartInspector\" --name \"{configuration:/ModelName}\" --package \"{artifacts:decompressedPath}/model-package\" "
+            + "--artifacts-path \"{artifacts:path}\" --wait 900",
+            startup["Script"]!.GetValue<string>());
+        Assert.Equal(
+            "exec \"{com.example.EdgeInference:work:path}/worker/EdgeInference.Worker\" models unregister --repository \"{com.example.EdgeInference:work:path}/models\" "
+            + "--component \"com.example.PartInspector\"",
+            manifest["Lifecycle"]!["Shutdown"]!["Script"]!.GetValue<string>());
+        Assert.DoesNotContain("edge-inference-worker-linux-", recipe.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Build_Always_HardDependencyZipArtifactAndTopicPolicies()
+    public void Build_Always_HardDependencyZipArtifactModelNameAndNoPolicies()
     {
         var recipe = Build(X86Target);
 
@@ -100,16 +110,31 @@ public sealed class ModelComponentRecipeTests
         Assert.Equal("s3://factory-models/line-7/com.example.PartInspector/3.1.0/model-package.zip", artifact["Uri"]!.GetValue<string>());
         Assert.Equal("ZIP", artifact["Unarchive"]!.GetValue<string>());
         Assert.Equal("ALL", artifact["Permission"]!["Read"]!.GetValue<string>());
-        var accessControl = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["accessControl"]!;
-        foreach (var service in new[] { "aws.greengrass.ipc.pubsub", "aws.greengrass.ipc.mqttproxy" })
-        {
-            var policy = accessControl[service]!.AsObject().Single().Value!;
-            Assert.Equal(["edge-inference/*"], policy["resources"]!.AsArray().Select(r => r!.GetValue<string>()));
-        }
+        // No worker of its own, so no IPC policy: the runtime does all IPC.
+        var defaults = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!.AsObject();
+        Assert.Equal(["ModelName", "Model", "ModelPackagingDescription"], defaults.Select(p => p.Key));
+        Assert.Equal("com.example.PartInspector", defaults["ModelName"]!.GetValue<string>());
+        Assert.Equal(">=1.0.0 <2.0.0", dependency["VersionRequirement"]!.GetValue<string>());
 
         var served = recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["ModelPackagingDescription"]!;
         Assert.Equal("inspector-v3", served["JobName"]!.GetValue<string>());
         Assert.Equal(1761998400.25m, served["CreationTimestamp"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public void Build_OtherRuntimeComponent_DependsOnItAndRunsItsWorker()
+    {
+        var recipe = ModelComponentRecipe.Build(Description(X86Target), "com.acme.Runtime", ">=3.0.0 <4.0.0");
+
+        Assert.Equal("HARD", recipe["ComponentDependencies"]!["com.acme.Runtime"]!["DependencyType"]!.GetValue<string>());
+        Assert.StartsWith("exec \"{com.acme.Runtime:work:path}/worker/EdgeInference.Worker\" models register --repository \"{com.acme.Runtime:work:path}/models\"",
+            recipe["Manifests"]![0]!["Lifecycle"]!["Startup"]!["Script"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Template_RepositoryFile_IsTheEmbeddedOne()
+    {
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "recipes", "model-component.yaml")), ModelComponentRecipe.Template);
     }
 
     [Fact]

@@ -31,9 +31,11 @@ public sealed record FakeReply(HttpStatusCode Status, string Body, string? Error
 
 /// <summary>
 /// An in-process GreengrassV2 (Kestrel on 127.0.0.1, port 0) that records every request and answers
-/// CreateComponentVersion, DescribeComponent and ListComponentVersions like the service: base64
+/// CreateComponentVersion (<c>POST /greengrass/v2/createComponentVersion</c>), DescribeComponent and ListComponentVersions
+/// (<c>GET /greengrass/v2/components/{arn}/versions</c>) like the service, as our client and boto3 (GDK) call them: base64
 /// <c>inlineRecipe</c>, 409 ConflictException for an existing version, REQUESTED → DEPLOYABLE (or FAILED) states,
-/// paginated version lists with <c>nextToken</c>.
+/// paginated version lists with <c>nextToken</c>. It answers whatever Host the request names (the TLS proxy relays
+/// <c>greengrass.REGION.amazonaws.com</c> here).
 /// </summary>
 public sealed class FakeGreengrassV2Server : IAsyncDisposable
 {
@@ -57,6 +59,12 @@ public sealed class FakeGreengrassV2Server : IAsyncDisposable
 
     /// <summary>Versions per ListComponentVersions page.</summary>
     public int PageSize { get; set; } = 2;
+
+    /// <summary>
+    /// ListComponentVersions of a component with no version: false (default) answers an empty list, as the service does
+    /// (GDK's publish lists before the first version exists); true answers 404 ResourceNotFoundException.
+    /// </summary>
+    public bool UnknownComponentNotFound { get; set; }
 
     /// <summary>When set, every request gets this reply.</summary>
     public Func<RecordedRequest, FakeReply?>? Override { get; set; }
@@ -222,7 +230,7 @@ public sealed class FakeGreengrassV2Server : IAsyncDisposable
             .Where(v => ComponentArn(v.Name) == componentArn)
             .OrderByDescending(v => Version.Parse(v.Version))
             .ToList();
-        if (all.Count == 0)
+        if (all.Count == 0 && UnknownComponentNotFound)
         {
             return Error(HttpStatusCode.NotFound, "ResourceNotFoundException", $"Component {componentArn} not found.");
         }

@@ -37,7 +37,7 @@ public sealed class ComponentTestProject : IDisposable
     }
 
     /// <summary>The runtime component's recipe template, relative to the project root.</summary>
-    public static string TemplateRelativePath => Path.Combine("recipes", "com.example.EdgeInference.yaml");
+    public static string TemplateRelativePath => "recipe.yaml";
 
     public static string TemplatePath => Path.Combine(RepoPaths.Root, TemplateRelativePath);
 

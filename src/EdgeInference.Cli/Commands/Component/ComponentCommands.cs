@@ -36,10 +36,10 @@ internal static class ComponentCommands
         };
         var skipPublish = new Option<bool>("--skip-dotnet-publish") { Description = "Use an existing publish folder (--publish-dir) instead of running dotnet publish." };
         var publishDir = new Option<string?>("--publish-dir") { Description = "With --skip-dotnet-publish: a folder per RID (DIR/RID/) or one folder for every RID." };
-        var recipe = new Option<string?>("--recipe") { Description = "Recipe template (default recipes/NAME.yaml, else recipe.yaml)." };
+        var recipe = new Option<string?>("--recipe") { Description = "Recipe template (default recipe.yaml or recipe.json in the project folder, where GDK reads it)." };
         var workerProject = new Option<string?>("--worker-project") { Description = "The worker project to publish (default src/EdgeInference.Worker)." };
-        var output = new Option<string?>("--output") { Description = "Build folder (default greengrass-build next to gdk-config.json)." };
-        var command = new Command("build", "Publish the worker self-contained per RID, zip it, render the recipe and write greengrass-build/.")
+        var output = new Option<string?>("--output") { Description = "Build folder (default greengrass-build next to gdk-config.json); a folder holding anything but recipes/ and artifacts/ is refused." };
+        var command = new Command("build", "Publish the worker self-contained per RID, zip it, render the recipe and write GDK's layout (greengrass-build/recipes/recipe.yaml, greengrass-build/artifacts/NAME/VERSION/); zips of other RIDs are kept.")
         {
             config, rids, skipPublish, publishDir, recipe, workerProject, output,
         };

@@ -11,7 +11,7 @@ internal sealed class JobRunOptions
 {
     public Option<string> WorkerComponentName { get; } = new("--worker-component-name")
     {
-        Description = "The worker component the model component depends on (HARD) and runs.",
+        Description = "The runtime component the model component depends on (HARD) and registers its model with.",
         DefaultValueFactory = _ => ModelComponentOptions.DefaultWorkerComponentName,
     };
 

@@ -27,6 +27,7 @@ internal sealed class IpcHead : IRequestHead
     private readonly TopicOptions _topics;
     private readonly RequestDispatcher _dispatcher;
     private readonly ILogger<IpcHead> _logger;
+    private readonly Polly.ResiliencePipeline _resilience;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly List<Task> _loops = [];
     private readonly List<IAsyncDisposable> _subscriptions = [];
@@ -34,8 +35,9 @@ internal sealed class IpcHead : IRequestHead
     private GreengrassIpcClient? _client;
     private ReportedLifecycleState? _reportedState;
 
-    public IpcHead(GreengrassConnection connection, IOptions<IpcOptions> options, RequestDispatcher dispatcher, ILogger<IpcHead> logger)
+    public IpcHead(GreengrassConnection connection, IOptions<IpcOptions> options, RequestDispatcher dispatcher, TimeProvider time, ILogger<IpcHead> logger)
     {
+        _resilience = Hosting.Resilience.Reconnect(time, (attempt, delay, ex) => WorkerLog.IpcIoTCoreNotYet(logger, attempt, delay.TotalSeconds, ex?.Message ?? "?"));
         _connection = connection;
         _target = options.Value.Target;
         _topics = dispatcher.Topics;
@@ -73,7 +75,7 @@ internal sealed class IpcHead : IRequestHead
                     Track(await client.SubscribeToTopicAsync(topic, cancellationToken: cancellationToken).ConfigureAwait(false), FromLocal, served: true);
                 }
 
-                if (_target.ServesIoTCore())
+                if (_target == IpcTarget.IoTCore)
                 {
                     Track(await client.SubscribeToIoTCoreAsync(topic, QualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false), FromIoTCore, served: true);
                 }
@@ -85,8 +87,39 @@ internal sealed class IpcHead : IRequestHead
                 $"The nucleus refused the IPC subscription (Ipc:Target={_target.ToConfigName()}): {ex.Message} Check the recipe's accessControl for {string.Join(", ", ServedTopics)}.", ex);
         }
 
+        if (_target == IpcTarget.Both)
+        {
+            // The device's own components must be served even while the cloud connection is down: IoT Core joins when it can.
+            var joining = Task.Run(() => SubscribeIoTCoreWhenPossibleAsync(client, _lifetime.Token), CancellationToken.None);
+            lock (_subscriptions)
+            {
+                _loops.Add(joining);
+            }
+        }
+
         await WatchTheOtherSideAsync(client, cancellationToken).ConfigureAwait(false);
         WorkerLog.IpcSubscribed(_logger, $"{_topics.Request}, {_topics.ModelRequestFilter}", _topics.Describe, _target.ToConfigName());
+    }
+
+    /// <summary>With Ipc:Target both: subscribes on IoT Core with the resilience policy until it works or the worker stops.</summary>
+    private async Task SubscribeIoTCoreWhenPossibleAsync(GreengrassIpcClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _resilience.ExecuteAsync(
+                async token =>
+                {
+                    foreach (var topic in ServedTopics)
+                    {
+                        Track(await client.SubscribeToIoTCoreAsync(topic, QualityOfService.AtLeastOnce, token).ConfigureAwait(false), FromIoTCore, served: true);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            WorkerLog.IpcIoTCoreJoined(_logger, string.Join(", ", ServedTopics));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Requests are answered Busy from now on (the dispatcher says so); subscriptions stay until disconnect.</summary>
@@ -96,10 +129,12 @@ internal sealed class IpcHead : IRequestHead
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);
         IAsyncDisposable[] subscriptions;
+        Task[] loops;
         lock (_subscriptions)
         {
             subscriptions = [.. _subscriptions];
             _subscriptions.Clear();
+            loops = [.. _loops];
         }
 
         foreach (var subscription in subscriptions)
@@ -114,7 +149,7 @@ internal sealed class IpcHead : IRequestHead
             }
         }
 
-        await Task.WhenAll(_loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public async Task PublishStatusAsync(WorkerStatus status, CancellationToken cancellationToken = default)
@@ -302,12 +337,12 @@ internal sealed class IpcHead : IRequestHead
     private void Track<TEvent>(IpcSubscription<TEvent> subscription, Func<TEvent, IncomingMessage?> convert, bool served)
         where TEvent : class
     {
+        var loop = Task.Run(() => PumpAsync(subscription, convert, served, _lifetime.Token), CancellationToken.None);
         lock (_subscriptions)
         {
             _subscriptions.Add(subscription);
+            _loops.Add(loop);
         }
-
-        _loops.Add(Task.Run(() => PumpAsync(subscription, convert, served, _lifetime.Token), CancellationToken.None));
     }
 
     /// <summary>The one receive loop, for every subscription.</summary>

@@ -1,10 +1,6 @@
 using System.IO.Compression;
-using EdgeInference.Components;
-using EdgeInference.Components.Build;
 using EdgeInference.Components.Deployment;
 using EdgeInference.Components.Gdk;
-using EdgeInference.Components.Publish;
-using EdgeInference.Components.Recipes;
 using EdgeInference.Greengrass.Recipes;
 using EdgeInference.Testing;
 using EdgeInference.Testing.Components;
@@ -24,7 +20,7 @@ public sealed class ComponentCommandsTests
         var (exitCode, output, error) = await project.BuildAsync();
 
         Assert.True(exitCode == 0, error);
-        var recipe = Path.Combine(project.BuildDirectory, "recipes", "com.example.EdgeInference.yaml");
+        var recipe = Path.Combine(project.BuildDirectory, "recipes", "recipe.yaml");
         Assert.Equal(recipe, output.Trim());
         var artifacts = Path.Combine(project.BuildDirectory, "artifacts", "com.example.EdgeInference", "1.0.0");
         Assert.Equal(["edge-inference-worker-linux-arm64.zip", "edge-inference-worker-linux-x64.zip"], Directory.GetFiles(artifacts).Select(Path.GetFileName).Order());
@@ -48,7 +44,7 @@ public sealed class ComponentCommandsTests
 
         Assert.True(exitCode == 0, error);
         Assert.Contains("manifest 'Linux aarch64' left out", error, StringComparison.Ordinal);
-        var rendered = RecipeYaml.Parse(await File.ReadAllTextAsync(Path.Combine(project.BuildDirectory, "recipes", "com.example.EdgeInference.yaml"), TestContext.Current.CancellationToken));
+        var rendered = RecipeYaml.Parse(await File.ReadAllTextAsync(Path.Combine(project.BuildDirectory, "recipes", "recipe.yaml"), TestContext.Current.CancellationToken));
         Assert.Equal("amd64", Assert.Single(rendered["Manifests"]!.AsArray())!["Platform"]!["architecture"]!.GetValue<string>());
     }
 

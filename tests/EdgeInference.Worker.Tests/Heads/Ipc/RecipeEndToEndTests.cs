@@ -44,7 +44,7 @@ public sealed class RecipeEndToEndTests : IDisposable
         var workerOutput = WorkerBuildOutput();
         var artifacts = Directory.CreateDirectory(Path.Combine(_folder, "artifacts")).FullName;
         ZipWorker(workerOutput, Path.Combine(artifacts, $"edge-inference-worker-{Rid}.zip"));
-        var recipeText = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "recipes", "com.example.EdgeInference.yaml"), Token))
+        var recipeText = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "recipe.yaml"), Token))
             .Replace("{COMPONENT_NAME}", ComponentName, StringComparison.Ordinal)
             .Replace("{COMPONENT_VERSION}", "1.0.0", StringComparison.Ordinal)
             .Replace("{COMPONENT_AUTHOR}", "Tests", StringComparison.Ordinal)
@@ -71,6 +71,8 @@ public sealed class RecipeEndToEndTests : IDisposable
             await runner.StartAsync(Token);
 
             await WaitForUpdateStateRunningAsync(harness.Emulator, runner);
+            // The Run step runs the worker through {work:path}/worker, the stable path model components use.
+            Assert.Equal(Path.Combine(runner.DecompressedPath, $"edge-inference-worker-{Rid}"), new FileInfo(Path.Combine(runner.WorkPath, "worker")).LinkTarget);
             await camera.PublishToTopicAsync("edge-inference/e2e/infer", TestImages.Solid(24, 24, (0, 200, 0), ".jpg"), Token);
             var result = await NextJsonAsync(results);
 
