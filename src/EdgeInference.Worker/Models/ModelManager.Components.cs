@@ -143,7 +143,8 @@ public sealed partial class ModelManager
             return;
         }
 
-        var provenance = Provenance.ForComponent(engine.Model, registration.ModelName, component, registration.ComponentVersion, _greengrass.EffectiveRegion, _accounts.AccountIfKnown);
+        var account = await AccountForArnAsync(cancellationToken).ConfigureAwait(false);
+        var provenance = Provenance.ForComponent(engine.Model, registration.ModelName, component, registration.ComponentVersion, _greengrass.EffectiveRegion, account);
         var sameRegistration = slot?.Registration.RegistrationId == registration.RegistrationId;
         var served = sameRegistration && _catalog.Find(registration.ModelName) is { } current && current.ComponentName == component
             ? current
@@ -259,7 +260,25 @@ public sealed partial class ModelManager
         }
     }
 
-    /// <summary>Component models loaded before the account was known get their ARN once it is.</summary>
+    /// <summary>
+    /// The account for a component model's derived ARN: waited for a little while the lookup is under way (a model's
+    /// first results should carry its ARN); if it takes longer, results carry null until it is known and then the ARN.
+    /// </summary>
+    private async Task<string?> AccountForArnAsync(CancellationToken cancellationToken)
+    {
+        var lookup = _accounts.GetAccountAsync();
+        try
+        {
+            return await lookup.WaitAsync(AccountWait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _ = FillInArnsWhenAccountKnownAsync();
+            return null;
+        }
+    }
+
+    /// <summary>Component models served before the account was known get their ARN once it is.</summary>
     private async Task FillInArnsWhenAccountKnownAsync()
     {
         var account = await _accounts.GetAccountAsync().ConfigureAwait(false);
@@ -268,9 +287,17 @@ public sealed partial class ModelManager
             return;
         }
 
-        foreach (var model in _catalog.All.Where(m => m.Origin == ModelOrigin.Component && m.Engine is not null && m.Provenance?.ComponentVersionArn is null))
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            model.UpdateProvenance(Provenance.ForComponent(model.Engine!.Model, model.Name, model.ComponentName!, model.ComponentVersion, _greengrass.EffectiveRegion, account));
+            foreach (var model in _catalog.All.Where(m => m.Origin == ModelOrigin.Component && m.Engine is not null && m.Provenance?.ComponentVersionArn is null))
+            {
+                model.UpdateProvenance(Provenance.ForComponent(model.Engine!.Model, model.Name, model.ComponentName!, model.ComponentVersion, _greengrass.EffectiveRegion, account));
+            }
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 

@@ -19,6 +19,9 @@ namespace EdgeInference.Worker.Models;
 /// </summary>
 public sealed partial class ModelManager : IAsyncDisposable
 {
+    /// <summary>How long a model component's load waits for the account lookup (STS) to give its ARN.</summary>
+    private static readonly TimeSpan AccountWait = TimeSpan.FromSeconds(10);
+
     private readonly ModelCatalog _catalog;
     private readonly IInferenceEngineLoader _loader;
     private readonly IOptionsMonitor<ModelOptions> _modelOptions;
@@ -80,6 +83,12 @@ public sealed partial class ModelManager : IAsyncDisposable
     /// <exception cref="AcceleratorUnavailableException">Its accelerator is unavailable.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        if (_repository is not null)
+        {
+            // Model components' ARNs need the account: start asking now, while the models load.
+            _ = _accounts.GetAccountAsync();
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -99,7 +108,6 @@ public sealed partial class ModelManager : IAsyncDisposable
         {
             _watcher = new RepositoryWatcher(_repository.Folder, TimeSpan.FromSeconds(_models.RescanSeconds), () => Post(Trigger.Repository), _time, _logger);
             _watcher.Start();
-            _ = FillInArnsWhenAccountKnownAsync();
         }
     }
 

@@ -70,12 +70,22 @@ public sealed class ModelRepository
     public bool Remove(string component)
     {
         var existed = File.Exists(RegistrationFile(component));
-        File.Delete(RegistrationFile(component));
-        File.Delete(StatusFile(component));
+        if (Directory.Exists(Folder))
+        {
+            File.Delete(RegistrationFile(component));
+            File.Delete(StatusFile(component));
+        }
+
         return existed;
     }
 
-    public void RemoveStatus(string component) => File.Delete(StatusFile(component));
+    public void RemoveStatus(string component)
+    {
+        if (Directory.Exists(Folder))
+        {
+            File.Delete(StatusFile(component));
+        }
+    }
 
     public string RegistrationFile(string component) => Path.Combine(Folder, component + RegistrationSuffix);
 
