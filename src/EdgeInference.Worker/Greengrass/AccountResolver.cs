@@ -21,12 +21,25 @@ public sealed class AccountResolver
     private readonly TimeProvider _time;
     private readonly ILogger<AccountResolver> _logger;
     private readonly Lazy<Task<string?>> _account;
+    private readonly Func<string, string?, CancellationToken, Task<string?>> _askSts;
+    private readonly Func<string, string?> _environment;
 
     public AccountResolver(IOptions<GreengrassOptions> options, TimeProvider time, ILogger<AccountResolver> logger)
+        : this(options, time, logger, AskStsAsync, Environment.GetEnvironmentVariable)
+    {
+    }
+
+    /// <param name="askSts">GetCallerIdentity: (region, endpoint override) → account (tests pass their own).</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    internal AccountResolver(
+        IOptions<GreengrassOptions> options, TimeProvider time, ILogger<AccountResolver> logger,
+        Func<string, string?, CancellationToken, Task<string?>> askSts, Func<string, string?> environment)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _askSts = askSts;
+        _environment = environment;
         _account = new Lazy<Task<string?>>(() => string.IsNullOrWhiteSpace(_options.AccountId) ? Task.Run(ResolveAsync) : Task.FromResult<string?>(_options.AccountId));
     }
 
@@ -44,8 +57,8 @@ public sealed class AccountResolver
         }
 
         var region = _options.EffectiveRegion;
-        var hasCredentials = Environment.GetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI") is { Length: > 0 }
-            || Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 };
+        var hasCredentials = _environment("AWS_CONTAINER_CREDENTIALS_FULL_URI") is { Length: > 0 }
+            || _environment("AWS_ACCESS_KEY_ID") is { Length: > 0 };
         if (region is null || !hasCredentials)
         {
             WorkerLog.AccountUnknown(_logger, region is null
@@ -62,7 +75,7 @@ public sealed class AccountResolver
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 MaxDelay = TimeSpan.FromSeconds(20),
-                ShouldHandle = new PredicateBuilder<string?>().Handle<AmazonSecurityTokenServiceException>(e => (int)e.StatusCode >= 500 || e.ErrorCode is "Throttling" or "ThrottlingException")
+                ShouldHandle = new PredicateBuilder<string?>().Handle<Amazon.Runtime.AmazonServiceException>(e => (int)e.StatusCode >= 500 || e.ErrorCode is "Throttling" or "ThrottlingException" || e.Message.Contains("Unable to retrieve credentials", StringComparison.Ordinal))
                     .Handle<HttpRequestException>()
                     .Handle<Amazon.Runtime.AmazonClientException>()
                     .Handle<TimeoutException>(),
@@ -72,26 +85,30 @@ public sealed class AccountResolver
         try
         {
             var account = await pipeline.ExecuteAsync(
-                async token =>
-                {
-                    var config = new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region), Timeout = TimeSpan.FromSeconds(10) };
-                    if (!string.IsNullOrWhiteSpace(_options.StsEndpoint))
-                    {
-                        config.ServiceURL = _options.StsEndpoint;
-                    }
-
-                    using var sts = new AmazonSecurityTokenServiceClient(config);
-                    var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token).ConfigureAwait(false);
-                    return identity.Account;
-                },
+                async token => await _askSts(region, _options.StsEndpoint, token).ConfigureAwait(false),
                 CancellationToken.None).ConfigureAwait(false);
             WorkerLog.AccountResolved(_logger, account ?? "?");
             return account;
         }
-        catch (Exception ex) when (ex is AmazonSecurityTokenServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Best effort, whatever the SDK or the token exchange service throws: ARNs stay null, the worker serves on.
             WorkerLog.AccountUnknown(_logger, $"STS GetCallerIdentity failed: {ex.Message}");
             return null;
         }
+    }
+
+    /// <summary>STS GetCallerIdentity with the SDK's default credentials (the token exchange service's, under Greengrass).</summary>
+    private static async Task<string?> AskStsAsync(string region, string? endpoint, CancellationToken cancellationToken)
+    {
+        var config = new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region), Timeout = TimeSpan.FromSeconds(10) };
+        if (!string.IsNullOrWhiteSpace(endpoint))
+        {
+            config.ServiceURL = endpoint;
+        }
+
+        using var sts = new AmazonSecurityTokenServiceClient(config);
+        var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
+        return identity.Account;
     }
 }
