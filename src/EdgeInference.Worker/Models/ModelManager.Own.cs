@@ -7,6 +7,7 @@ public sealed partial class ModelManager
 {
     private ModelSettings? _ownSettings;
     private string? _ownName;
+    private bool _sampleRetired;
 
     /// <summary>
     /// Serves the worker's own model as configured: <c>Model:Path</c> always; the bundled sample only while no model
@@ -26,7 +27,10 @@ public sealed partial class ModelManager
             return;
         }
 
-        if (settings.Options.UsesSample && componentsRegistered)
+        // The sample stands in only until the first model component registers; it does not come back when they leave
+        // (they leave on every shutdown, Shutdown steps first: loading a 60 MB model then would be wasted work).
+        _sampleRetired |= settings.Options.UsesSample && componentsRegistered;
+        if (settings.Options.UsesSample && _sampleRetired)
         {
             if (_ownName is not null)
             {

@@ -94,7 +94,7 @@ public sealed class ModelManagerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Registration_Removed_UnloadsTheModel_AndTheSampleComesBack()
+    public async Task Registration_Removed_UnloadsTheModel_AndTheRetiredSampleStaysAway()
     {
         var manager = await StartAsync(new ModelOptions());
         Register("com.example.Pcb", "pcb", FakeEngineLoader.Package(_root, "pcb"));
@@ -106,8 +106,9 @@ public sealed class ModelManagerTests : IAsyncLifetime
 
         Assert.Null(_catalog.Find("pcb"));
         Assert.True(engine.Disposed);
-        Assert.Equal(ModelOrigin.Sample, Assert.Single(_catalog.All).Origin);
+        Assert.Empty(_catalog.All);
         Assert.Empty(manager.Registrations);
+        Assert.Single(_loader.Loads, l => l.PackagePath == ModelOptions.SamplePath);
     }
 
     [Fact]
