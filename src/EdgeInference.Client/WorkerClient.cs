@@ -74,13 +74,21 @@ public sealed class WorkerClient : IAsyncDisposable
         {
             using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeoutSource.CancelAfter(timeout);
-            await client.ConnectAsync(builder.Build(), timeoutSource.Token).ConfigureAwait(false);
+            var connected = await client.ConnectAsync(builder.Build(), timeoutSource.Token).ConfigureAwait(false);
+            if (connected.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                client.Dispose();
+                throw new WorkerClientException(
+                    $"The MQTT broker at {connection.Host}:{connection.Port} refused the connection: {connected.ResultCode}{(string.IsNullOrEmpty(connected.ReasonString) ? "" : $" ({connected.ReasonString})")}" +
+                    (connected.ResultCode is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized ? " — pass the broker's --username and --password (the worker's Mqtt:Username/Mqtt:Password)." : "."));
+            }
+
             var replyTopic = $"edge-inference/{connection.ThingName}/client/{clientId}/reply";
             var workerClient = new WorkerClient(client, replyTopic);
             await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(replyTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), timeoutSource.Token).ConfigureAwait(false);
             return workerClient;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not WorkerClientException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             client.Dispose();
             throw new WorkerClientException($"No MQTT broker answered at {connection.Host}:{connection.Port}: {ex.Message} (is the worker running? start it with: dotnet run --project src/EdgeInference.Worker)", ex);

@@ -14,8 +14,17 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Critical, Message = "The worker's model could not be loaded: {Reason}")]
     public static partial void ModelLoadFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
-    public static partial void EmbeddedBrokerStarted(ILogger logger, string address, int port);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}; client credentials: {Credentials}")]
+    public static partial void EmbeddedBrokerStarted(ILogger logger, string address, int port, string credentials);
+
+    [LoggerMessage(EventId = 3120, Level = LogLevel.Warning, Message = "Embedded MQTT broker: closed the connection from {Remote}: it sent a packet of {DeclaredBytes} bytes, over the limit of {MaxBytes} (Limits:MaxPayloadBytes plus headers)")]
+    public static partial void EmbeddedBrokerPacketRefused(ILogger logger, string remote, long declaredBytes, long maxBytes);
+
+    [LoggerMessage(EventId = 3121, Level = LogLevel.Warning, Message = "Embedded MQTT broker: refused client '{ClientId}' from {Remote}: {ReasonCode}")]
+    public static partial void EmbeddedBrokerClientRefused(ILogger logger, string remote, string clientId, string reasonCode);
+
+    [LoggerMessage(EventId = 3122, Level = LogLevel.Warning, Message = "Embedded MQTT broker: refused a publish by '{ClientId}' on the worker's own topic {Topic}")]
+    public static partial void EmbeddedBrokerPublishRefused(ILogger logger, string clientId, string topic);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port} as {ClientId} (session kept by the broker: {SessionPresent})")]
     public static partial void MqttConnected(ILogger logger, string host, int port, string clientId, bool sessionPresent);

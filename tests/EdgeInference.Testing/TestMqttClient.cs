@@ -14,10 +14,16 @@ public sealed class TestMqttClient : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly ConcurrentQueue<MqttApplicationMessage> _received = new();
     private readonly SemaphoreSlim _arrived = new(0);
+    private readonly TaskCompletionSource<MqttClientDisconnectedEventArgs> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TestMqttClient(IMqttClient client)
     {
         _client = client;
+        _client.DisconnectedAsync += e =>
+        {
+            _disconnected.TrySetResult(e);
+            return Task.CompletedTask;
+        };
         _client.ApplicationMessageReceivedAsync += e =>
         {
             _received.Enqueue(e.ApplicationMessage);
@@ -26,27 +32,49 @@ public sealed class TestMqttClient : IAsyncDisposable
         };
     }
 
-    public static async Task<TestMqttClient> ConnectAsync(int port, MqttProtocolVersion version = MqttProtocolVersion.V500, CancellationToken cancellationToken = default)
+    /// <summary>The first disconnection after connecting (with the broker's reason, when it sent one).</summary>
+    public Task<MqttClientDisconnectedEventArgs> Disconnected => _disconnected.Task;
+
+    public static async Task<TestMqttClient> ConnectAsync(
+        int port, MqttProtocolVersion version = MqttProtocolVersion.V500, CancellationToken cancellationToken = default, string? userName = null, string? password = null, string? clientId = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithTcpServer(o => o.BufferSize = 64 * 1024)
-            .WithClientId($"test-{Guid.NewGuid():N}")
+            .WithClientId(clientId ?? $"test-{Guid.NewGuid():N}")
             .WithProtocolVersion(version)
             .WithCleanStart()
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build();
-        await client.ConnectAsync(options, cancellationToken);
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (userName is not null)
+        {
+            builder.WithCredentials(userName, password);
+        }
+
+        try
+        {
+            var result = await client.ConnectAsync(builder.Build(), cancellationToken);
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                throw new InvalidOperationException($"The broker refused the connection: {result.ResultCode} {result.ReasonString}");
+            }
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
         return new TestMqttClient(client);
     }
 
     public async Task SubscribeAsync(string topic, CancellationToken cancellationToken = default) =>
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
 
-    public async Task PublishAsync(string topic, byte[] payload, string? responseTopic = null, byte[]? correlationData = null, CancellationToken cancellationToken = default)
+    public async Task<MqttClientPublishResult> PublishAsync(
+        string topic, byte[] payload, string? responseTopic = null, byte[]? correlationData = null, CancellationToken cancellationToken = default, bool retain = false)
     {
-        var builder = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        var builder = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(retain);
         if (responseTopic is not null)
         {
             builder.WithResponseTopic(responseTopic);
@@ -57,7 +85,7 @@ public sealed class TestMqttClient : IAsyncDisposable
             builder.WithCorrelationData(correlationData);
         }
 
-        await _client.PublishAsync(builder.Build(), cancellationToken);
+        return await _client.PublishAsync(builder.Build(), cancellationToken);
     }
 
     /// <summary>Waits for the next message matching <paramref name="match"/> (earlier non-matching ones stay recorded).</summary>

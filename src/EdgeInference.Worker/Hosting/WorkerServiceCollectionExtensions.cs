@@ -74,6 +74,7 @@ public static class WorkerServiceCollectionExtensions
 
         if (transport.UsesMqtt && string.IsNullOrWhiteSpace(configuration[$"{MqttOptions.SectionName}:{nameof(MqttOptions.Host)}"]))
         {
+            services.AddSingleton<EmbeddedBrokerAccess>();
             services.AddHostedService<EmbeddedBrokerService>();
         }
 

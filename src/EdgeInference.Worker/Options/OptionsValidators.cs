@@ -105,9 +105,14 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.Add($"Mqtt:BufferSize must be 4096 to 16777216 (got {options.BufferSize}).");
         }
 
-        if (options.UsesEmbeddedBroker && !IPAddress.TryParse(options.EmbeddedBindAddress, out _))
+        IPAddress? bindAddress = null;
+        if (options.UsesEmbeddedBroker && !IPAddress.TryParse(options.EmbeddedBindAddress, out bindAddress))
         {
             errors.Add($"Mqtt:EmbeddedBindAddress must be an IP address (got '{options.EmbeddedBindAddress}').");
+        }
+        else if (bindAddress is not null && !IPAddress.IsLoopback(bindAddress) && string.IsNullOrEmpty(options.Username))
+        {
+            errors.Add($"Mqtt:EmbeddedBindAddress {options.EmbeddedBindAddress} opens the embedded broker beyond this machine: set Mqtt:Username and Mqtt:Password (clients must then present them), or keep the loopback default.");
         }
 
         if (!string.IsNullOrEmpty(options.SharedGroup))

@@ -4,36 +4,45 @@ using EdgeInference.Worker.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using EdgeInference.Worker.Requests;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 namespace EdgeInference.Worker.Heads.Mqtt;
 
-/// <summary>The in-process MQTTnet broker the worker serves on when <c>Mqtt:Host</c> is empty (registered only then).</summary>
+/// <summary>
+/// The in-process MQTTnet broker the worker serves on when <c>Mqtt:Host</c> is empty (registered only then). It listens only
+/// where <c>Mqtt:EmbeddedBindAddress</c> says (loopback: both families' loopback), refuses packets over the request limit
+/// before buffering them, and enforces <see cref="EmbeddedBrokerAccess"/>.
+/// </summary>
 internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDisposable
 {
     private readonly MqttOptions _options;
+    private readonly LimitsOptions _limits;
+    private readonly EmbeddedBrokerAccess _access;
     private readonly ILogger<EmbeddedBrokerService> _logger;
     private MqttServer? _server;
 
-    public EmbeddedBrokerService(IOptions<MqttOptions> options, ILogger<EmbeddedBrokerService> logger)
+    public EmbeddedBrokerService(IOptions<MqttOptions> options, IOptions<LimitsOptions> limits, EmbeddedBrokerAccess access, ILogger<EmbeddedBrokerService> logger)
     {
         _options = options.Value;
+        _limits = limits.Value;
+        _access = access;
         _logger = logger;
     }
+
+    /// <summary>The largest packet the broker accepts: a request of Limits:MaxPayloadBytes with its topic and properties.</summary>
+    public long MaxPacketBytes => _limits.MaxPayloadBytes + MqttClientOptionsFactory.MqttPacketOverhead;
 
     /// <summary>Started before the head connects (StartingAsync runs ahead of every StartAsync).</summary>
     /// <exception cref="EmbeddedBrokerException">The port is taken or the address cannot be bound.</exception>
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        var address = IPAddress.Parse(_options.EmbeddedBindAddress);
-        var builder = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointPort(_options.Port);
-        builder = address.AddressFamily == AddressFamily.InterNetworkV6
-            ? builder.WithDefaultEndpointBoundIPV6Address(address).WithDefaultEndpointBoundIPAddress(IPAddress.IsLoopback(address) ? IPAddress.Loopback : IPAddress.None)
-            : builder.WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointBoundIPV6Address(IPAddress.IsLoopback(address) ? IPAddress.IPv6Loopback : IPAddress.None);
-        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
-        _server.ValidatingConnectionAsync += AssignClientIdentifier;
+        var adapter = new GuardedTcpServerAdapter(ListenAddresses(IPAddress.Parse(_options.EmbeddedBindAddress)), _options.Port, MaxPacketBytes,
+            (remote, declared) => WorkerLog.EmbeddedBrokerPacketRefused(_logger, remote?.ToString() ?? "?", declared, MaxPacketBytes));
+        _server = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder().Build(), [adapter]);
+        _server.ValidatingConnectionAsync += ValidateConnection;
+        _server.InterceptingPublishAsync += InterceptPublish;
         try
         {
             await _server.StartAsync().ConfigureAwait(false);
@@ -47,16 +56,41 @@ internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDis
                 : $"The embedded MQTT broker cannot listen on {_options.EmbeddedBindAddress}:{_options.Port} ({ex.SocketErrorCode}): check Mqtt:EmbeddedBindAddress and Mqtt:Port.", ex);
         }
 
-        WorkerLog.EmbeddedBrokerStarted(_logger, _options.EmbeddedBindAddress, _options.Port);
+        WorkerLog.EmbeddedBrokerStarted(_logger, _options.EmbeddedBindAddress, adapter.BoundPort, _access.RequiresCredentials ? "Mqtt:Username and Mqtt:Password" : "none (loopback)");
     }
 
-    /// <summary>Clients that send an empty client id (mosquitto_pub/sub do) get one, as MQTT 3.1.1 and 5 allow.</summary>
-    private static Task AssignClientIdentifier(ValidatingConnectionEventArgs e)
+    /// <summary>A loopback address listens on both families' loopback (clients resolve <c>localhost</c> either way); any other address alone.</summary>
+    private static IPAddress[] ListenAddresses(IPAddress address) =>
+        !IPAddress.IsLoopback(address) ? [address]
+        : !Socket.OSSupportsIPv6 ? [IPAddress.Loopback]
+        : address.AddressFamily == AddressFamily.InterNetworkV6 ? [address, IPAddress.Loopback] : [address, IPAddress.IPv6Loopback];
+
+    private Task ValidateConnection(ValidatingConnectionEventArgs e)
     {
+        e.ReasonCode = _access.Check(e.ClientId, e.UserName, e.RawPassword ?? []);
+        if (e.ReasonCode != MqttConnectReasonCode.Success)
+        {
+            WorkerLog.EmbeddedBrokerClientRefused(_logger, e.RemoteEndPoint?.ToString() ?? "?", LogText.Escape(e.ClientId ?? string.Empty, 80), e.ReasonCode.ToString());
+            return Task.CompletedTask;
+        }
+
+        // Clients that send an empty client id (mosquitto_pub/sub do) get one, as MQTT 3.1.1 and 5 allow.
         if (string.IsNullOrEmpty(e.ClientId))
         {
             e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
-            e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.Success;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptPublish(InterceptingPublishEventArgs e)
+    {
+        if (!_access.MayPublish(e.ClientId, e.ApplicationMessage.Topic))
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            e.Response.ReasonString = "Only the worker publishes on its status, result and describe-reply topics.";
+            WorkerLog.EmbeddedBrokerPublishRefused(_logger, LogText.Escape(e.ClientId ?? string.Empty, 80), LogText.Escape(e.ApplicationMessage.Topic, 120));
         }
 
         return Task.CompletedTask;

@@ -21,7 +21,8 @@ internal static class MqttClientOptionsFactory
 
     /// <param name="will">The status the broker publishes (retained) if the connection drops without a clean disconnect.</param>
     /// <param name="maxPayloadBytes">Limits:MaxPayloadBytes: the packet size the broker may send us is bounded by it.</param>
-    public static MqttClientOptions Create(MqttOptions options, string host, int port, string clientId, string statusTopic, WorkerStatus will, long maxPayloadBytes)
+    /// <param name="credentials">User name and password to present (Mqtt:Username/Password, or the embedded broker's worker secret); null: none.</param>
+    public static MqttClientOptions Create(MqttOptions options, string host, int port, string clientId, string statusTopic, WorkerStatus will, long maxPayloadBytes, (string UserName, string? Password)? credentials)
     {
         var willPayload = JsonSerializer.SerializeToUtf8Bytes(will, CoreJsonContext.Default.WorkerStatus);
         var builder = new MqttClientOptionsBuilder()
@@ -39,9 +40,9 @@ internal static class MqttClientOptionsFactory
             .WithWillContentType("application/json")
             .WithWillRetain()
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (!string.IsNullOrEmpty(options.Username))
+        if (credentials is { } presented)
         {
-            builder.WithCredentials(options.Username, options.Password);
+            builder.WithCredentials(presented.UserName, presented.Password);
         }
 
         if (options.Tls.Enabled)

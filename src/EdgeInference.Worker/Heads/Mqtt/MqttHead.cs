@@ -28,6 +28,7 @@ internal sealed class MqttHead : IRequestHead
     private readonly LimitsOptions _limits;
     private readonly TopicOptions _topics;
     private readonly string _clientId;
+    private readonly (string UserName, string? Password)? _credentials;
     private readonly string _thingName;
     private readonly TimeProvider _time;
     private readonly string _host;
@@ -49,13 +50,16 @@ internal sealed class MqttHead : IRequestHead
         IOptions<LimitsOptions> limits,
         RequestDispatcher dispatcher,
         TimeProvider time,
-        ILogger<MqttHead> logger)
+        ILogger<MqttHead> logger,
+        EmbeddedBrokerAccess? embeddedBroker = null)
     {
         _options = options.Value;
         _limits = limits.Value;
         var thingName = worker.Value.EffectiveThingName;
         _topics = dispatcher.Topics;
-        _clientId = _options.EffectiveClientId(thingName);
+        _clientId = embeddedBroker?.WorkerClientId ?? _options.EffectiveClientId(thingName);
+        _credentials = embeddedBroker is not null ? (embeddedBroker.WorkerUserName, embeddedBroker.WorkerPassword)
+            : !string.IsNullOrEmpty(_options.Username) ? (_options.Username, _options.Password) : null;
         _thingName = thingName;
         _time = time;
         _host = _options.UsesEmbeddedBroker ? _options.EmbeddedBindAddress : _options.Host!;
@@ -247,7 +251,7 @@ internal sealed class MqttHead : IRequestHead
             ThingName = _thingName,
             Timestamp = _time.GetUtcNow(),
         };
-        var options = MqttClientOptionsFactory.Create(_options, _host, Port, _clientId, _topics.Status, will, _limits.MaxPayloadBytes);
+        var options = MqttClientOptionsFactory.Create(_options, _host, Port, _clientId, _topics.Status, will, _limits.MaxPayloadBytes, _credentials);
         var result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
