@@ -26,6 +26,7 @@ namespace EdgeInference.LookoutVision;
 [JsonSerializable(typeof(DescribeDatasetResponse))]
 [JsonSerializable(typeof(ListDatasetEntriesResponse))]
 [JsonSerializable(typeof(CreateDatasetBody))]
+[JsonSerializable(typeof(DatasetSourceShape))]
 [JsonSerializable(typeof(LookoutCreateModelResponse))]
 [JsonSerializable(typeof(LookoutListModelsResponse))]
 [JsonSerializable(typeof(DescribeModelResponse))]
@@ -35,4 +36,6 @@ namespace EdgeInference.LookoutVision;
 [JsonSerializable(typeof(ModelHostingStatusResponse))]
 [JsonSerializable(typeof(DetectAnomaliesResponse))]
 [JsonSerializable(typeof(EvaluationResultFile))]
+[JsonSerializable(typeof(EvaluateResponse))]
+[JsonSerializable(typeof(List<AnomalyBenchRow>))]
 public sealed partial class LookoutVisionJsonContext : JsonSerializerContext;

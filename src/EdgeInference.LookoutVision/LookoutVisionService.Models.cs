@@ -101,7 +101,10 @@ public sealed partial class LookoutVisionService
     public LookoutListModelsResponse ListModels(string project, int? maxResults = null, string? nextToken = null)
     {
         RequireProject(project);
-        var models = _store.ListModelVersions(project).Select(v => TryDescribe(project, v)).OfType<ModelDescription>().Select(MetadataOf).ToList();
+        var models = _store.ListModelVersions(project)
+            .Select(v => TryDescribe(project, v) is { } description ? MetadataOf(description) with { ModelSha256 = _store.Packaging.TryGetModel(project, v)?.ModelSha256 } : null)
+            .OfType<LookoutModelMetadata>()
+            .ToList();
         var (page, next) = Paging.Take(models, maxResults, nextToken);
         return new LookoutListModelsResponse(page, next);
     }

@@ -58,8 +58,8 @@ public sealed class AnomalyTrainer(TrainingOptions options, TimeProvider? timePr
         EvaluationReport report;
         using (var final = new GraphSession(model, [ScoringGraph.ScoreOutput, ScoringGraph.MapOutput], options.IntraOpThreads))
         {
-            report = AnomalyEvaluator.Evaluate(final, split.Test, ScoreNormalization.NormalizedThreshold, ResNet18Backbone.InputSize,
-                new Progress<(int Done, int Total)>(p => progress?.Report(new TrainingProgress(EvaluationStage, p.Done, p.Total))), cancellationToken);
+            report = AnomalyEvaluator.Evaluate(final, split.Test, ScoreNormalization.NormalizedThreshold,
+                new InlineProgress<(int Done, int Total)>(p => progress?.Report(new TrainingProgress(EvaluationStage, p.Done, p.Total))), cancellationToken);
         }
 
         var elapsed = _time.GetElapsedTime(started);
@@ -98,7 +98,7 @@ public sealed class AnomalyTrainer(TrainingOptions options, TimeProvider? timePr
         var target = Math.Clamp((int)Math.Round(rows * options.CoresetRatio), 1, options.MaxMemoryBank);
         progress?.Report(new TrainingProgress(MemoryStage, 0, target));
         var chosen = GreedyCoreset.Select(descriptors, rows, FeatureGraph.Channels, target, options.Seed,
-            new Progress<int>(done => progress?.Report(new TrainingProgress(MemoryStage, done, target))), cancellationToken);
+            new InlineProgress<int>(done => progress?.Report(new TrainingProgress(MemoryStage, done, target))), cancellationToken);
         var bank = new float[chosen.Length * FeatureGraph.Channels];
         for (var i = 0; i < chosen.Length; i++)
         {

@@ -51,6 +51,9 @@ public sealed record LookoutModelMetadata
     public string? Status { get; init; }
     public string? StatusMessage { get; init; }
     public ModelPerformance? Performance { get; init; }
+
+    /// <summary>Not in the service's shape (the AWS CLI drops it): the SHA-256 of a packaged model's ONNX file.</summary>
+    public string? ModelSha256 { get; init; }
 }
 
 public sealed record LookoutCreateModelResponse(LookoutModelMetadata ModelMetadata);
