@@ -27,14 +27,38 @@ public static class ScoringGraph
         graph.Node.Add(Node("Reshape", "cells", ["cells_nhwc", "cells_shape"], ["cells"]));
 
         var distances = scorer.AppendTo(graph, "cells");
+        AppendMapHead(graph, distances, normalization);
+        return model;
+    }
 
+    /// <summary>
+    /// Only the map head (patch distances [cells, 1] → map and score), for scoring distances computed outside the graph
+    /// (the leave-one-image-out scores of the memory images) exactly as the full graph scores them.
+    /// </summary>
+    public const string DistancesInput = "patch_distances";
+
+    public static ModelProto BuildHead()
+    {
+        var model = new ModelProto
+        {
+            IrVersion = 7,
+            ProducerName = "edge-inference",
+            Graph = new GraphProto { Name = "anomaly-map-head" },
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = FeatureGraph.OpsetVersion });
+        model.Graph.Input.Add(FloatValue(DistancesInput, FeatureGraph.Grid * FeatureGraph.Grid, 1));
+        AppendMapHead(model.Graph, DistancesInput, normalization: null);
+        return model;
+    }
+
+    private static void AppendMapHead(GraphProto graph, string distances, ScoreNormalization? normalization)
+    {
         graph.Initializer.Add(Int64s("patch_map_shape", 1, 1, FeatureGraph.Grid, FeatureGraph.Grid));
         graph.Node.Add(Node("Reshape", "patch_map", [distances, "patch_map_shape"], ["patch_map"]));
         graph.Initializer.Add(Int64s("map_size", 1, 1, MapSize, MapSize));
         graph.Node.Add(Node("Resize", "map_up", ["patch_map", string.Empty, string.Empty, "map_size"], ["map_up"], Text("mode", "linear"), Text("coordinate_transformation_mode", "half_pixel")));
         var blurred = AppendBlur(graph, "map_up");
 
-        var map = blurred;
         if (normalization is not null)
         {
             graph.Initializer.Add(Floats("norm_threshold", [], [normalization.Threshold]));
@@ -42,19 +66,16 @@ public static class ScoringGraph
             graph.Node.Add(Node("Sub", "norm_centre", [blurred, "norm_threshold"], ["norm_centred"]));
             graph.Node.Add(Node("Mul", "norm_scale", ["norm_centred", "norm_inverse_scale"], ["norm_scaled"]));
             graph.Node.Add(Node("Sigmoid", "norm_sigmoid", ["norm_scaled"], [MapOutput]));
-            map = MapOutput;
         }
         else
         {
             graph.Node.Add(Node("Identity", "map_out", [blurred], [MapOutput]));
-            map = MapOutput;
         }
 
-        graph.Node.Add(Node("ReduceMax", "image_score", [map], [ScoreOutput], Ints("axes", 1, 2, 3), Int("keepdims", 0)));
+        graph.Node.Add(Node("ReduceMax", "image_score", [MapOutput], [ScoreOutput], Ints("axes", 1, 2, 3), Int("keepdims", 0)));
         graph.Output.Clear();
         graph.Output.Add(FloatValue(ScoreOutput, 1));
         graph.Output.Add(FloatValue(MapOutput, 1, 1, MapSize, MapSize));
-        return model;
     }
 
     /// <summary>Separable Gaussian blur with reflect padding (no darkened border).</summary>

@@ -33,22 +33,34 @@ public sealed class AnomalyTrainer(TrainingOptions options, TimeProvider? timePr
         var backbone = ResNet18Backbone.Locate(options.BackbonePath);
 
         var (descriptors, rows) = ExtractMemoryDescriptors(backbone, split.Memory, progress, cancellationToken);
-        var (scorer, bankSize) = options.Method == AnomalyMethod.Padim
-            ? ((IPatchScorer)GaussianFit.Fit(descriptors, split.Memory.Count, CellFeatures.CellsPerImage, FeatureGraph.Channels, options.Seed, cancellationToken), 0)
-            : BuildMemoryBank(descriptors, rows, progress, cancellationToken);
+        IPatchScorer scorer;
+        var bankSize = 0;
+        var normalScores = new List<float>();
+        if (options.Method == AnomalyMethod.Padim)
+        {
+            scorer = GaussianFit.Fit(descriptors, split.Memory.Count, CellFeatures.CellsPerImage, FeatureGraph.Channels, options.Seed, cancellationToken);
+        }
+        else
+        {
+            var bankRows = SelectCoreset(descriptors, rows, progress, cancellationToken);
+            scorer = MemoryBank(descriptors, bankRows);
+            bankSize = bankRows.Length;
+            normalScores.AddRange(LeaveOneOutScores.Compute(descriptors, split.Memory.Count, bankRows,
+                new InlineProgress<int>(done => progress?.Report(new TrainingProgress(CalibrationStage, done, split.Memory.Count + split.Calibration.Count))), cancellationToken));
+        }
 
         CalibrationResult calibration;
         using (var raw = new GraphSession(ScoringGraph.Build(backbone, scorer, normalization: null), [ScoringGraph.ScoreOutput, ScoringGraph.MapOutput], options.IntraOpThreads))
         {
-            var normalScores = new List<float>();
             var anomalyScores = new List<float>();
-            var done = 0;
+            var done = normalScores.Count;
+            var total = normalScores.Count + split.Calibration.Count;
             foreach (var image in split.Calibration)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var score = raw.Run(image.Load(), image.Source)[0][0];
                 (image.IsAnomalous ? anomalyScores : normalScores).Add(score);
-                progress?.Report(new TrainingProgress(CalibrationStage, ++done, split.Calibration.Count));
+                progress?.Report(new TrainingProgress(CalibrationStage, ++done, total));
             }
 
             calibration = ThresholdCalibrator.Calibrate(normalScores, anomalyScores);
@@ -93,19 +105,23 @@ public sealed class AnomalyTrainer(TrainingOptions options, TimeProvider? timePr
         PixelAnomalyThreshold = ScoreNormalization.NormalizedThreshold,
     };
 
-    private (IPatchScorer Scorer, int Size) BuildMemoryBank(float[] descriptors, int rows, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private int[] SelectCoreset(float[] descriptors, int rows, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var target = Math.Clamp((int)Math.Round(rows * options.CoresetRatio), 1, options.MaxMemoryBank);
         progress?.Report(new TrainingProgress(MemoryStage, 0, target));
-        var chosen = GreedyCoreset.Select(descriptors, rows, FeatureGraph.Channels, target, options.Seed,
+        return GreedyCoreset.Select(descriptors, rows, FeatureGraph.Channels, target, options.Seed,
             new InlineProgress<int>(done => progress?.Report(new TrainingProgress(MemoryStage, done, target))), cancellationToken);
-        var bank = new float[chosen.Length * FeatureGraph.Channels];
-        for (var i = 0; i < chosen.Length; i++)
+    }
+
+    private static MemoryBankScorer MemoryBank(float[] descriptors, int[] bankRows)
+    {
+        var bank = new float[bankRows.Length * FeatureGraph.Channels];
+        for (var i = 0; i < bankRows.Length; i++)
         {
-            descriptors.AsSpan(chosen[i] * FeatureGraph.Channels, FeatureGraph.Channels).CopyTo(bank.AsSpan(i * FeatureGraph.Channels));
+            descriptors.AsSpan(bankRows[i] * FeatureGraph.Channels, FeatureGraph.Channels).CopyTo(bank.AsSpan(i * FeatureGraph.Channels));
         }
 
-        return (new MemoryBankScorer(bank, chosen.Length, FeatureGraph.Channels), chosen.Length);
+        return new MemoryBankScorer(bank, bankRows.Length, FeatureGraph.Channels);
     }
 
     private (float[] Descriptors, int Rows) ExtractMemoryDescriptors(string backbone, IReadOnlyList<LabeledImage> memory, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)

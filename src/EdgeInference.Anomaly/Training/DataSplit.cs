@@ -5,7 +5,8 @@ namespace EdgeInference.Anomaly.Training;
 
 /// <summary>
 /// Which images build the memory bank, which calibrate the threshold and which measure the model. Memory takes normal
-/// images only; labelled anomalies of the training set calibrate; the test split is never seen before the final measure.
+/// images only; labelled anomalies of the training set calibrate (with held-out normals for PaDiM, leave-one-image-out
+/// scores of the memory images for PatchCore); the test split is never seen before the final measure.
 /// </summary>
 public sealed record DataSplit(IReadOnlyList<LabeledImage> Memory, IReadOnlyList<LabeledImage> Calibration, IReadOnlyList<LabeledImage> Test, bool TestHeldOut)
 {
@@ -38,8 +39,10 @@ public sealed record DataSplit(IReadOnlyList<LabeledImage> Memory, IReadOnlyList
             anomalies = anomalies.Skip(testAnomalies).ToList();
         }
 
-        var calibrationNormals = Math.Max(MinimumCalibrationNormals, (int)Math.Round(normals.Count * options.CalibrationFraction));
-        calibrationNormals = Math.Min(calibrationNormals, normals.Count - MinimumMemoryImages);
+        // PatchCore calibrates on leave-one-image-out scores of the memory images: no normal image is held back.
+        var calibrationNormals = options.Method == AnomalyMethod.PatchCore
+            ? 0
+            : Math.Min(Math.Max(MinimumCalibrationNormals, (int)Math.Round(normals.Count * options.CalibrationFraction)), normals.Count - MinimumMemoryImages);
         var calibration = normals.Take(calibrationNormals).Concat(anomalies).ToList();
         var memory = normals.Skip(calibrationNormals).ToList();
         return new DataSplit(memory, calibration, testSet, holdOut);

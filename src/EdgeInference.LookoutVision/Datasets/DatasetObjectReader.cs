@@ -15,6 +15,13 @@ public sealed class DatasetObjectReader(string? imageRoot, S3Settings? s3) : IDi
     /// <exception cref="PackagingValidationException">The object or file does not exist or cannot be read; the message names it and <paramref name="where"/>.</exception>
     public async Task<byte[]> ReadAsync(string reference, string where, CancellationToken cancellationToken = default)
     {
+        var isS3 = reference.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
+        if (!isS3 && !Path.IsPathRooted(reference) && imageRoot is not null && imageRoot.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+        {
+            // A relative source-ref of a manifest in S3: relative to the manifest's prefix.
+            reference = $"{imageRoot.TrimEnd('/')}/{reference}";
+        }
+
         if (S3ObjectReader.TryParseUri(reference, out var bucket, out var key))
         {
             try
