@@ -58,6 +58,10 @@ public sealed class S3ObjectReader : IDisposable
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             return buffer.ToArray();
         }
+        catch (AmazonClientException ex)
+        {
+            throw new AwsProtocolException($"S3 GetObject s3://{bucket}/{key} cannot be sent: {ex.Message}", ex);
+        }
         catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
         {
             if (ex is AmazonServiceException service && service.StatusCode != 0 && !string.IsNullOrEmpty(service.ErrorCode))

@@ -4,8 +4,8 @@ using EdgeInference.Packaging;
 
 namespace EdgeInference.LookoutVision.Datasets;
 
-/// <summary>Where S3 references are read from: the Region and, for emulators such as moto, an endpoint URL. Credentials come from the SDK's chain.</summary>
-public sealed record S3Settings(string Region, string? EndpointUrl = null);
+/// <summary>Where S3 references are read from: the Region and, for emulators such as moto, an endpoint URL; credentials from the SDK's chain unless given.</summary>
+public sealed record S3Settings(string Region, string? EndpointUrl = null, Amazon.Runtime.AWSCredentials? Credentials = null);
 
 /// <summary>Reads what a manifest references: <c>s3://</c> objects through AWSSDK.S3, anything else as a file (relative to the image root).</summary>
 public sealed class DatasetObjectReader(string? imageRoot, S3Settings? s3) : IDisposable
@@ -50,7 +50,7 @@ public sealed class DatasetObjectReader(string? imageRoot, S3Settings? s3) : IDi
         if (_s3 is null)
         {
             var settings = s3 ?? new S3Settings(Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1");
-            _s3 = new S3ObjectReader(settings.Region, endpointUrl: settings.EndpointUrl);
+            _s3 = new S3ObjectReader(settings.Region, settings.Credentials, settings.EndpointUrl);
         }
 
         return _s3;
