@@ -1,6 +1,4 @@
 using System.Text;
-using EdgeInference.Aws;
-using EdgeInference.Aws.S3;
 using EdgeInference.LookoutVision.Datasets;
 using EdgeInference.LookoutVision.Shapes;
 using EdgeInference.LookoutVision.Store;
