@@ -81,18 +81,16 @@ public sealed class AwsCliWorkflowTests(MotoServer moto) : IClassFixture<MotoSer
         Assert.True(model.ExitCode == 0, model.Stderr);
         Assert.Equal("TRAINING", model.Json["ModelMetadata"]!["Status"]!.GetValue<string>());
 
-        JsonNode description = null!;
-        for (var poll = 0; poll < 600; poll++)
+        // Wait on the store itself (a process per poll would only load the machine), then ask the AWS CLI once.
+        using (var reader = new LookoutVisionService(new PackagingStore(_temp.Combine("store")), new LookoutVisionDependencies { EngineLoader = new NoEngines() }))
         {
-            description = (await LookoutAsync("describe-model", "--project-name", "parts", "--model-version", "1")).Json["ModelDescription"]!;
-            if (description["Status"]!.GetValue<string>() != "TRAINING")
+            for (var poll = 0; poll < 1200 && reader.DescribeModel("parts", "1").Status == "TRAINING"; poll++)
             {
-                break;
+                await Task.Delay(250, Token);
             }
-
-            await Task.Delay(500, Token);
         }
 
+        var description = (await LookoutAsync("describe-model", "--project-name", "parts", "--model-version", "1")).Json["ModelDescription"]!;
         Assert.True(description["Status"]!.GetValue<string>() == "TRAINED", description.ToJsonString());
         Assert.NotNull(description["Performance"]!["F1Score"]);
         Assert.Equal("from the aws cli", description["Description"]!.GetValue<string>());
@@ -142,4 +140,11 @@ public sealed class AwsCliWorkflowTests(MotoServer moto) : IClassFixture<MotoSer
         Assert.Equal(254, detect.ExitCode);
         Assert.Contains("(ResourceNotFoundException) when calling the DetectAnomalies operation: Model 4 not found in project empty.", detect.Stderr, StringComparison.Ordinal);
     }
+}
+
+/// <summary>The polling reader never detects: it has no engines.</summary>
+internal sealed class NoEngines : EdgeInference.Core.Inference.IInferenceEngineLoader
+{
+    public EdgeInference.Core.Inference.IInferenceEngine Load(EdgeInference.Core.Inference.ModelLoadOptions options, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("The polling reader loads no model.");
 }

@@ -66,6 +66,17 @@ public sealed class AnomalyTrainerTests : IDisposable
     }
 
     [Fact]
+    public void Train_PaDiMOnAlignedTinyParts_SeparatesHeldOutDefectsWithHeldOutCalibrationNormals()
+    {
+        var model = new AnomalyTrainer(new TrainingOptions { Method = AnomalyMethod.Padim }).Train(Dataset(22, 9), []);
+
+        Assert.True(model.Test.ImageAuroc >= 0.9, $"image AUROC {model.Test.ImageAuroc}");
+        Assert.Equal(0, model.MemoryBankSize);
+        Assert.Contains(model.Split.Calibration, i => !i.IsAnomalous);
+        Assert.Contains(model.Model.MetadataProps, p => p.Key == "edge-inference.method" && p.Value == "padim");
+    }
+
+    [Fact]
     public void Train_MissingBackbone_NamesTheFile()
     {
         var trainer = new AnomalyTrainer(new TrainingOptions { BackbonePath = _temp.Combine("nope.onnx") });

@@ -137,6 +137,23 @@ public sealed class CreateModelRulesTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteModel_TrainingThenFailed_ConflictThenRemoved()
+    {
+        await ProjectWithFolderAsync(normal: 20, anomalous: 2);
+        var training = await Service.CreateModelAsync("p1", new CreateModelRequest(), Token);
+
+        await Assert.ThrowsAsync<PackagingConflictException>(() => Service.DeleteModelAsync("p1", "1", Token));
+        await Assert.ThrowsAsync<PackagingConflictException>(() => Service.DeleteProjectAsync("p1", Token));
+        training.Dispose();
+        Assert.Equal(LookoutArns.Model("p1", "1"), await Service.DeleteModelAsync("p1", "1", Token));
+
+        Assert.Empty(Service.ListModels("p1").Models);
+        Assert.False(Directory.Exists(Service.Store.ModelDirectory("p1", "1")));
+        await Service.DeleteProjectAsync("p1", Token);
+        Assert.Throws<PackagingResourceNotFoundException>(() => Service.DescribeProject("p1"));
+    }
+
+    [Fact]
     public async Task Projects_CreateTwiceListDelete_ServiceShapes()
     {
         await Service.CreateProjectAsync("b-project", Token);
