@@ -3,6 +3,9 @@ using System.Text.Json;
 using System.Threading.Channels;
 using EdgeInference.Core.Json;
 using EdgeInference.Core.Packaging;
+using EdgeInference.LookoutVision;
+using EdgeInference.LookoutVision.Datasets;
+using EdgeInference.Onnx;
 using EdgeInference.Packaging;
 using EdgeInference.Packaging.Jobs;
 using EdgeInference.Packaging.Store;
@@ -17,11 +20,12 @@ using Microsoft.Extensions.Logging;
 namespace EdgeInference.LookoutVision.Api;
 
 /// <summary>
-/// Lookout for Vision's model-packaging REST routes (2020-11-20) on Kestrel, over a <see cref="PackagingStore"/>, so
-/// <c>aws lookoutvision … --endpoint-url</c> works unchanged. SigV4 headers are accepted and not checked. Started jobs run
+/// Lookout for Vision's REST routes (2020-11-20) on Kestrel, over a <see cref="PackagingStore"/>, so
+/// <c>aws lookoutvision … --endpoint-url</c> works unchanged: model packaging here, projects/datasets/models/detect in
+/// <c>LookoutVisionApiHost.Workflow.cs</c> (trainings run in the background, one per project). SigV4 headers are accepted and not checked. Started jobs run
 /// one at a time on a background loop this host owns; disposing it stops the listener and waits for the running job.
 /// </summary>
-public sealed class LookoutVisionApiHost : IAsyncDisposable
+public sealed partial class LookoutVisionApiHost : IAsyncDisposable
 {
     private const string JobsRoute = "/2020-11-20/projects/{projectName}/modelpackagingjobs";
     private readonly WebApplication _app;
@@ -33,8 +37,14 @@ public sealed class LookoutVisionApiHost : IAsyncDisposable
     private readonly ILogger _logger;
     private Task _jobLoop = Task.CompletedTask;
 
-    private LookoutVisionApiHost(WebApplication app, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies)
+    private LookoutVisionApiHost(WebApplication app, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies, S3Settings? s3)
     {
+        _workflow = new LookoutVisionService(store, new LookoutVisionDependencies
+        {
+            TimeProvider = dependencies.TimeProvider,
+            S3 = s3,
+            EngineLoader = new OnnxEngineLoader(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<OnnxEngineLoader>()),
+        });
         _app = app;
         _runSettings = runSettings;
         _service = new PackagingService(store, dependencies.TimeProvider);
@@ -46,7 +56,7 @@ public sealed class LookoutVisionApiHost : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     public static async Task<LookoutVisionApiHost> StartAsync(
-        string host, int port, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies, CancellationToken cancellationToken = default)
+        string host, int port, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies, CancellationToken cancellationToken = default, S3Settings? s3 = null)
     {
         if (!IPAddress.TryParse(host, out var address))
         {
@@ -60,7 +70,7 @@ public sealed class LookoutVisionApiHost : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.WebHost.UseKestrel(o => o.Listen(address, port));
         var app = builder.Build();
-        var apiHost = new LookoutVisionApiHost(app, store, runSettings, dependencies);
+        var apiHost = new LookoutVisionApiHost(app, store, runSettings, dependencies, s3);
         apiHost.MapRoutes();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -82,7 +92,9 @@ public sealed class LookoutVisionApiHost : IAsyncDisposable
         {
         }
 
+        await StopTrainingsAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _workflow.Dispose();
         _stopping.Dispose();
     }
 
@@ -91,6 +103,7 @@ public sealed class LookoutVisionApiHost : IAsyncDisposable
         _app.MapPost(JobsRoute, context => HandleAsync(context, StartAsync));
         _app.MapGet(JobsRoute + "/{jobName}", context => HandleAsync(context, DescribeAsync));
         _app.MapGet(JobsRoute, context => HandleAsync(context, ListAsync));
+        MapWorkflowRoutes();
         _app.MapFallback(context => WriteErrorAsync(context, StatusCodes.Status404NotFound, "UnknownOperationException",
             new ServiceErrorBody($"No Lookout for Vision operation at {context.Request.Method} {context.Request.Path}.")));
     }

@@ -13,4 +13,7 @@ internal static partial class LookoutVisionApiLog
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Training of model {Project}/{Version} finished {Status}: {StatusMessage}")]
+    public static partial void TrainingFinished(ILogger logger, string project, string version, string status, string? statusMessage);
 }

@@ -99,6 +99,10 @@ public sealed class PackagingStore
         Directory.Move(stagingDirectory, target);
     }
 
+    /// <summary>Writes a version's <c>model.json</c> into its existing folder (a trained model, whose package.zip is already in place).</summary>
+    public void WriteModelRecord(ModelRecord record) =>
+        WriteJson(Path.Combine(ModelDirectory(record.ProjectName, record.ModelVersion), ModelFileName), record, PackagingJsonContext.Default.ModelRecord);
+
     /// <summary>A staging folder inside the store (same file system, so the final rename is atomic).</summary>
     public string CreateStagingDirectory()
     {
