@@ -97,9 +97,11 @@ public sealed class RecipeRendererTests
             Assert.Equal($"s3://BUCKET_NAME/com.example.EdgeInference/1.2.3/edge-inference-worker-{rid}.zip", artifact["URI"]!.GetValue<string>());
             Assert.Equal("ZIP", artifact["Unarchive"]!.GetValue<string>());
             Assert.Equal("ALL", artifact["Permission"]!["Execute"]!.GetValue<string>());
-            Assert.Equal(
-                $"ln -sfn \"{{artifacts:decompressedPath}}/edge-inference-worker-{rid}\" \"{{work:path}}/worker\" && exec \"{{work:path}}/worker/EdgeInference.Worker\" --Transport=ipc",
-                manifest["Lifecycle"]!["Run"]!["Script"]!.GetValue<string>());
+            Assert.Equal("exec \"{work:path}/worker/EdgeInference.Worker\" --Transport=ipc", manifest["Lifecycle"]!["Run"]!["Script"]!.GetValue<string>());
+            Assert.Contains(
+                $"ln -sfn \"{{artifacts:decompressedPath}}/edge-inference-worker-{rid}\" \"{{work:path}}/worker\"",
+                manifest["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>(),
+                StringComparison.Ordinal);
             var environment = manifest["Lifecycle"]!["Run"]!["Setenv"]!;
             Assert.Equal("{work:path}/models", environment["Models__Repository"]!.GetValue<string>());
             Assert.Equal("{work:path}/optimized-models", environment["Model__OptimizedModelCache"]!.GetValue<string>());
@@ -122,14 +124,16 @@ public sealed class RecipeRendererTests
     }
 
     [Fact]
-    public async Task RunScript_X64_LinksTheStableWorkerPathToItsRidFolderAndExecsThroughIt()
+    public async Task InstallThenRun_X64_LinksTheStableWorkerPathToItsRidFolderAndExecsThroughIt()
     {
         if (!OperatingSystem.IsLinux())
         {
             Assert.Skip("The recipe's scripts are POSIX shell.");
         }
 
-        var script = RenderTemplate(_ => true).Recipe["Manifests"]![0]!["Lifecycle"]!["Run"]!["Script"]!.GetValue<string>();
+        var lifecycle = RenderTemplate(_ => true).Recipe["Manifests"]![0]!["Lifecycle"]!;
+        var link = lifecycle["Install"]!["Script"]!.GetValue<string>().Split('\n').Single(line => line.TrimStart().StartsWith("ln -sfn", StringComparison.Ordinal));
+        var script = link + "\n" + lifecycle["Run"]!["Script"]!.GetValue<string>();
         var root = Directory.CreateTempSubdirectory("run-script-").FullName;
         try
         {
@@ -253,13 +257,24 @@ public sealed class RecipeRendererTests
     [Fact]
     public async Task InstallScript_X64_ExitCodeAgreesWithLdconfig()
     {
-        var script = RenderTemplate(_ => true).Recipe["Manifests"]![0]!["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>();
-        var hasGtk = (await RunAsync("/bin/sh", "-c", "(/sbin/ldconfig -p || ldconfig -p) 2>/dev/null")).Output.Contains("libgtk-3.so.0", StringComparison.Ordinal);
+        var work = Directory.CreateTempSubdirectory("install-script-").FullName;
+        try
+        {
+            var script = RenderTemplate(_ => true).Recipe["Manifests"]![0]!["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>()
+                .Replace("{artifacts:decompressedPath}", Path.Combine(work, "decompressed"), StringComparison.Ordinal)
+                .Replace("{work:path}", work, StringComparison.Ordinal);
+            var hasGtk = (await RunAsync("/bin/sh", "-c", "(/sbin/ldconfig -p || ldconfig -p) 2>/dev/null")).Output.Contains("libgtk-3.so.0", StringComparison.Ordinal);
 
-        var (exitCode, output) = await RunAsync("/bin/sh", "-c", script);
+            var (exitCode, output) = await RunAsync("/bin/sh", "-c", script);
 
-        Assert.Equal(hasGtk ? 0 : 1, exitCode);
-        Assert.Contains(hasGtk ? "native prerequisites found" : "sudo apt-get install -y libgtk-3-0", output, StringComparison.Ordinal);
+            Assert.Equal(hasGtk ? 0 : 1, exitCode);
+            Assert.Contains(hasGtk ? "native prerequisites found" : "sudo apt-get install -y libgtk-3-0", output, StringComparison.Ordinal);
+            Assert.Equal(hasGtk, new FileInfo(Path.Combine(work, "worker")).LinkTarget is not null);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     private static RenderedRecipe RenderTemplate(Func<string, bool> built) =>
