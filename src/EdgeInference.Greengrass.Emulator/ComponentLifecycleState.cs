@@ -53,7 +53,7 @@ public sealed record ComponentStateChange(string ComponentName, ComponentLifecyc
 /// <param name="ComponentName">The calling component.</param>
 /// <param name="Operation">e.g. <c>aws.greengrass#PublishToTopic</c>.</param>
 /// <param name="ErrorCode">Null on success, else the error shape's short name (e.g. <c>UnauthorizedError</c>).</param>
-/// <param name="Timestamp">When the answer was sent.</param>
+/// <param name="Timestamp">When the call arrived (calls are listed in arrival order).</param>
 public sealed record IpcCallRecord(string ComponentName, string Operation, string? ErrorCode, DateTimeOffset Timestamp);
 
 /// <summary>A component known to the emulator and the token it authenticates with.</summary>

@@ -294,11 +294,25 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         }
     }
 
-    void IIpcServiceHost.RecordCall(string componentName, string operation, string? errorCode)
+    int IIpcServiceHost.RecordCallStarted(string componentName, string operation)
     {
         lock (_sync)
         {
-            _calls.Add(new IpcCallRecord(componentName, operation, errorCode, _time.GetUtcNow()));
+            _calls.Add(new IpcCallRecord(componentName, operation, null, _time.GetUtcNow()));
+            return _calls.Count - 1;
+        }
+    }
+
+    void IIpcServiceHost.RecordCallAnswered(int call, string? errorCode)
+    {
+        if (errorCode is null)
+        {
+            return;
+        }
+
+        lock (_sync)
+        {
+            _calls[call] = _calls[call] with { ErrorCode = errorCode };
         }
     }
 

@@ -68,7 +68,11 @@ internal interface IIpcServiceHost
     /// <summary>Runs the operation; throws <see cref="ModelledErrorException"/>, <see cref="RequestDeserializationException"/> or <see cref="UnsupportedOperationException"/>.</summary>
     Task HandleAsync(OperationContext context);
 
-    void RecordCall(string componentName, string operation, string? errorCode);
+    /// <summary>Records a call as it arrives (so <c>Calls</c> is in arrival order); returns its index for <see cref="RecordCallAnswered"/>.</summary>
+    int RecordCallStarted(string componentName, string operation);
+
+    /// <summary>Records how call <paramref name="call"/> was answered (null: success).</summary>
+    void RecordCallAnswered(int call, string? errorCode);
 }
 
 /// <summary>The operation is not in the Greengrass service model.</summary>

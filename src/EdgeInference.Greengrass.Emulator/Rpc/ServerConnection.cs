@@ -273,6 +273,7 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
         string? errorCode = null;
         var stream = context.Stream;
         var token = context.CancellationToken;
+        var call = _host.RecordCallStarted(context.ComponentName, context.Operation);
         try
         {
             await _host.HandleAsync(context).ConfigureAwait(false);
@@ -305,7 +306,7 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
             await stream.SendModelledErrorAsync("ServiceError", ex.Message, null, token).ConfigureAwait(false);
         }
 
-        _host.RecordCall(context.ComponentName, context.Operation, errorCode);
+        _host.RecordCallAnswered(call, errorCode);
     }
 
     private async Task SendConnectionErrorAsync(RpcMessageType type, string text, CancellationToken cancellationToken)
