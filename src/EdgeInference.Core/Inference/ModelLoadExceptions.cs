@@ -17,3 +17,15 @@ public sealed class AcceleratorUnavailableException : Exception
     {
     }
 }
+
+/// <summary>
+/// The inference runtime's native library cannot be used: a configured library that does not exist, is not a shared
+/// library, is not ONNX Runtime, or is a version these bindings cannot drive; or a change of library while it runs.
+/// </summary>
+public sealed class InferenceRuntimeException : Exception
+{
+    public InferenceRuntimeException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
