@@ -7,8 +7,9 @@ namespace EdgeInference.Onnx.Imaging;
 /// <summary>
 /// libvips (NetVips; natives served for linux-x64 and linux-arm64, no system packages needed). A JPEG at least twice the
 /// frame is shrunk on load (1/2, 1/4, 1/8 in the DCT, as OpenCV's reduced modes); the fit uses a linear kernel, which
-/// anti-aliases when shrinking. Reads JPEG, PNG, WebP, GIF, TIFF and PNM; refuses the other formats its build knows
-/// (SVG, PDF, HEIF, ...) so both decoders accept the same images, BMP aside (this libvips build has no BMP loader).
+/// anti-aliases when shrinking. Reads JPEG, PNG, WebP, GIF and TIFF; refuses the other formats its build knows (SVG, PDF,
+/// HEIF, ...) so it accepts no image OpenCV would not; BMP and PNM are OpenCV's only (this libvips build has no buffer
+/// loader for them), and the refusal says so.
 /// </summary>
 public sealed class VipsImageDecoder : ImageDecoder
 {
@@ -16,7 +17,7 @@ public sealed class VipsImageDecoder : ImageDecoder
 
     /// <summary>The loaders this decoder uses (libvips' class names, as <see cref="Image.FindLoadBuffer(ReadOnlySpan{byte})"/> gives them).</summary>
     private static readonly string[] AllowedLoaders =
-        ["VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp", "VipsForeignLoadGif", "VipsForeignLoadNsgif", "VipsForeignLoadTiff", "VipsForeignLoadPpm"];
+        ["VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp", "VipsForeignLoadGif", "VipsForeignLoadNsgif", "VipsForeignLoadTiff"];
 
     private readonly string _library;
 
@@ -44,13 +45,13 @@ public sealed class VipsImageDecoder : ImageDecoder
         if (loader is null)
         {
             throw header is { } known
-                ? Refused($"could not read the {known.Format} image: libvips has no loader for it (BMP needs Model:ImageDecoder opencv).")
-                : Refused("does not read this payload: it is not JPEG, PNG, WebP, GIF, TIFF or PNM.");
+                ? Refused($"could not read the {known.Format} image: libvips has no loader for it (BMP and PNM need Model:ImageDecoder opencv, on linux-x64).")
+                : Refused("does not read this payload: it is not JPEG, PNG, WebP, GIF or TIFF (BMP and PNM need Model:ImageDecoder opencv, on linux-x64).");
         }
 
         if (!AllowedLoaders.Any(allowed => loader.StartsWith(allowed, StringComparison.Ordinal)))
         {
-            throw Refused($"does not accept this format (libvips loader {loader}): send JPEG, PNG, WebP, GIF, TIFF or PNM.");
+            throw Refused($"does not accept this format (libvips loader {loader}): send JPEG, PNG, WebP, GIF or TIFF.");
         }
 
         try
@@ -73,7 +74,7 @@ public sealed class VipsImageDecoder : ImageDecoder
             : Image.NewFromBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated);
         try
         {
-            // Formats the gate does not read (TIFF, PNM) are held to the same limit, from libvips' header read.
+            // Formats the gate does not read (TIFF) are held to the same limit, from libvips' header read.
             var (width, height) = (image.Width * (long)shrink, image.Height * (long)shrink);
             ImageHeaderGate.ThrowIfOverLimit(header?.Format ?? LoaderFormat(image), width, height, MaxPixels);
             return ToRgb8(image);

@@ -27,6 +27,8 @@ public sealed record StartupFailure(int ExitCode, string Title, IReadOnlyList<st
                 return new(WorkerExitCodes.ModelUnusable, "The model package cannot be served", [package.Message]);
             case AcceleratorUnavailableException accelerator:
                 return new(WorkerExitCodes.AcceleratorUnavailable, "The requested accelerator is unavailable", [accelerator.Message]);
+            case InferenceRuntimeException runtime:
+                return new(WorkerExitCodes.StartupFailed, "The inference runtime cannot be used", [runtime.Message]);
             case EmbeddedBrokerException or MqttHeadException or IpcHeadException or GreengrassConfigurationException or GreengrassConnectionException:
                 return new(WorkerExitCodes.StartupFailed, "The worker could not start", [exception.Message]);
             case TypeInitializationException or DllNotFoundException:
