@@ -73,12 +73,17 @@ public static class ImageDecoders
         }
     }
 
+    /// <summary>Each exception of the chain by type and its first sentence (the loader's probing details left out).</summary>
     private static string Describe(Exception ex)
     {
         var parts = new List<string>();
         for (var current = ex; current is not null; current = current.InnerException)
         {
-            parts.Add($"{current.GetType().Name}: {current.Message.Trim()}");
+            var message = current.Message.Trim();
+            var cut = message.IndexOfAny(['\r', '\n']);
+            message = cut < 0 ? message : message[..cut];
+            var help = message.IndexOf(" In order to help", StringComparison.Ordinal);
+            parts.Add($"{current.GetType().Name}: {(help < 0 ? message : message[..help])}");
         }
 
         return string.Join(" → ", parts);
