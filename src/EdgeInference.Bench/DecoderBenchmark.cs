@@ -85,11 +85,12 @@ public static class DecoderBenchmark
             string.Empty,
             $"{"image",-10}{"bytes",10}{"opencv p50",12}{"p99",8}{"vips p50",12}{"p99",8}{"vips/opencv",13}{"mean |Δ|",10}{"max |Δ|",9}",
         };
+        static double D(JsonNode? node) => node?.GetValue<double>() ?? double.NaN;
         foreach (var image in report["Images"]!.AsArray())
         {
             var o = image!["opencv"]!;
             var v = image["vips"]!;
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{image["Image"],-10}{image["Bytes"],10}{o["P50Ms"],12:F2}{o["P99Ms"],8:F2}{v["P50Ms"],12:F2}{v["P99Ms"],8:F2}{image["VipsOverOpenCvP50"],13:F3}{image["MeanAbsDifference"],10:F3}{image["MaxAbsDifference"],9}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{image["Image"],-10}{image["Bytes"],10}{D(o["P50Ms"]),12:F2}{D(o["P99Ms"]),8:F2}{D(v["P50Ms"]),12:F2}{D(v["P99Ms"]),8:F2}{D(image["VipsOverOpenCvP50"]),13:F3}{D(image["MeanAbsDifference"]),10:F3}{image["MaxAbsDifference"],9}"));
         }
 
         lines.Add(string.Empty);
