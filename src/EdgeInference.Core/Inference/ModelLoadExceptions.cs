@@ -19,10 +19,12 @@ public sealed class AcceleratorUnavailableException : Exception
 }
 
 /// <summary>
-/// The inference runtime's native library cannot be used: a configured library that does not exist, is not a shared
-/// library, is not ONNX Runtime, or is a version these bindings cannot drive; or a change of library while it runs.
+/// The model cannot be loaded because the native runtime it needs cannot be used: a configured ONNX Runtime library that
+/// does not exist, is not a shared library, is not ONNX Runtime, or is a version these bindings cannot drive (or a change
+/// of library while it runs), or an image decoder named that cannot load here. A <see cref="ModelPackageException"/> so
+/// every caller that reports a model that cannot be loaded reports this too (a model component's registrant hears why).
 /// </summary>
-public sealed class InferenceRuntimeException : Exception
+public sealed class InferenceRuntimeException : ModelPackageException
 {
     public InferenceRuntimeException(string message, Exception? innerException = null)
         : base(message, innerException)
