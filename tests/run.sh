@@ -20,6 +20,22 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The linux-arm64 worker runs under user-mode emulation (ARM64WorkerEmulationTests): qemu-user-static and the arm64
+# libraries a self-contained .NET app with ONNX Runtime needs, from Debian's multiarch archive (libssl3: the model's SHA-256).
+ARM64_PACKAGES=(libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libicu72:arm64 zlib1g:arm64 libssl3:arm64)
+arm64_missing=()
+command -v qemu-aarch64-static >/dev/null || arm64_missing+=(qemu-user-static)
+for p in "${ARM64_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || arm64_missing+=("$p")
+done
+if ((${#arm64_missing[@]})); then
+  echo "==> installing arm64 emulation packages: ${arm64_missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${arm64_missing[@]}" >/dev/null
+fi
+
 if command -v npm >/dev/null; then
   echo "==> installing npm test tools into tests/node/node_modules"
   (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
@@ -29,6 +45,9 @@ fi
 
 echo "==> building"
 dotnet build GreengrassComponent.sln -c Release -nologo -v:q
+
+echo "==> publishing the linux-arm64 worker once (run under emulation by Arm64WorkerEmulationTests)"
+dotnet publish src/EdgeInference.Worker -c Release -r linux-arm64 --self-contained -o out/arm64-worker -nologo -v:q
 
 echo "==> testing"
 dotnet test GreengrassComponent.sln -c Release --no-build -nologo "$@"

@@ -20,6 +20,7 @@ public sealed class RawModelBenchmark : IDisposable
     private readonly ImageDecoder _decoder;
     private readonly ImagePreprocessor _preprocessor;
     private readonly float[] _tensor;
+    private readonly byte[] _frame;
     private readonly OrtValue _input;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
@@ -31,9 +32,10 @@ public sealed class RawModelBenchmark : IDisposable
         var package = ModelPackage.Open(packagePath);
         var manifest = package.Manifest;
         (_session, _) = SessionFactory.Create(package, new ModelLoadOptions { PackagePath = packagePath, Accelerator = Accelerator.Cpu, IntraOpThreads = intraOpThreads }, NullLogger.Instance);
-        _decoder = new ImageDecoder(manifest.Input.Width, manifest.Input.Height, long.MaxValue);
+        (_decoder, _) = ImageDecoders.Create(ImageDecoderChoice.Auto, FrameSpec.For(manifest.Input), long.MaxValue);
         _preprocessor = new ImagePreprocessor(manifest.Input);
         _tensor = new float[_preprocessor.TensorLength];
+        _frame = new byte[_preprocessor.FrameLength];
         _input = OrtValue.CreateTensorValueFromMemory(_tensor, _preprocessor.TensorShape);
         _inputNames = [manifest.Input.Name];
         _outputNames = manifest.Outputs.Select(o => o.Name).ToArray();
@@ -49,7 +51,10 @@ public sealed class RawModelBenchmark : IDisposable
         using var full = OpenCvSharp.Cv2.ImDecode(_jpeg, OpenCvSharp.ImreadModes.Color);
         using var resized = new OpenCvSharp.Mat();
         OpenCvSharp.Cv2.Resize(full, resized, new OpenCvSharp.Size(_preprocessor.Width, _preprocessor.Height), 0, 0, OpenCvSharp.InterpolationFlags.Linear);
-        _preprocessor.Fill(resized, _tensor);
+        using var rgb = new OpenCvSharp.Mat();
+        OpenCvSharp.Cv2.CvtColor(resized, rgb, OpenCvSharp.ColorConversionCodes.BGR2RGB);
+        System.Runtime.InteropServices.Marshal.Copy(rgb.Data, _frame, 0, _frame.Length);
+        _preprocessor.Fill(_frame, _tensor);
     });
 
     /// <summary>session.Run on a ready tensor from <paramref name="parallel"/> threads (the worker's MaxConcurrentRequests).</summary>
@@ -71,8 +76,8 @@ public sealed class RawModelBenchmark : IDisposable
 
     private void Decode()
     {
-        using var image = _decoder.Decode(_jpeg);
-        _preprocessor.Fill(image, _tensor);
+        _decoder.Decode(_jpeg, _frame);
+        _preprocessor.Fill(_frame, _tensor);
     }
 
     private void RunOnce()

@@ -6,10 +6,10 @@ using EdgeInference.Core.Results;
 using EdgeInference.Onnx.Imaging;
 using EdgeInference.Onnx.Packages;
 using EdgeInference.Onnx.Processing;
+using EdgeInference.Onnx.Runtime;
 using EdgeInference.Onnx.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
-using OpenCvSharp;
 
 namespace EdgeInference.Onnx;
 
@@ -30,11 +30,11 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     private readonly ModelOutputSpec? _anomalyMap;
     private readonly ModelOutputSpec? _embedding;
 
-    private OnnxInferenceEngine(InferenceSession session, ModelManifest manifest, long maxImagePixels)
+    private OnnxInferenceEngine(InferenceSession session, ModelManifest manifest, ImageDecoder decoder)
     {
         _session = session;
         _manifest = manifest;
-        _decoder = new ImageDecoder(manifest.Input.Width, manifest.Input.Height, maxImagePixels);
+        _decoder = decoder;
         _preprocessor = new ImagePreprocessor(manifest.Input);
         _inputNames = [manifest.Input.Name];
         _outputNames = manifest.Outputs.Select(o => o.Name).ToArray();
@@ -50,9 +50,11 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     /// <summary>Opens, validates, creates the session on the chosen accelerator, and warms up with one real run.</summary>
     /// <exception cref="ModelPackageException">The package or its manifest is unusable; the message names every problem.</exception>
     /// <exception cref="AcceleratorUnavailableException">A GPU was required and CUDA could not be used.</exception>
+    /// <exception cref="InferenceRuntimeException">The ONNX Runtime library or the image decoder asked for cannot be used.</exception>
     public static OnnxInferenceEngine Load(ModelLoadOptions options, ILogger logger)
     {
         var started = Stopwatch.GetTimestamp();
+        var runtime = OnnxRuntimeLibrary.Use(options.OnnxRuntimeLibrary);
         var package = ModelPackage.Open(options.PackagePath);
         var manifestErrors = ManifestValidator.ValidateManifest(package.Manifest);
         if (manifestErrors.Count > 0)
@@ -60,6 +62,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             throw new ModelPackageException($"The manifest of '{package.Path}' is invalid: {string.Join(" ", manifestErrors)}");
         }
 
+        var (decoder, decoderInfo) = ImageDecoders.Create(options.ImageDecoder, FrameSpec.For(package.Manifest.Input), options.MaxImagePixels);
         InferenceSession session;
         ExecutionProviderInfo provider;
         try
@@ -71,7 +74,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             throw new ModelPackageException($"ONNX Runtime cannot load the model of '{package.Path}': {ex.Message}", ex);
         }
 
-        var engine = new OnnxInferenceEngine(session, package.Manifest, options.MaxImagePixels);
+        var engine = new OnnxInferenceEngine(session, package.Manifest, decoder);
         try
         {
             var modelErrors = ManifestValidator.ValidateAgainstModel(package.Manifest, session.InputMetadata, session.OutputMetadata);
@@ -94,12 +97,15 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
                 Inputs = Describe(session.InputMetadata),
                 Outputs = Describe(session.OutputMetadata),
                 ExecutionProvider = provider,
+                ImageDecoder = decoderInfo,
+                OnnxRuntime = runtime,
                 ModelPackagingDescription = options.PackagingDescriptionOverride ?? package.Manifest.ModelPackagingDescription,
                 OnnxMetadata = ReadMetadata(session),
                 LoadMs = loadMs,
                 WarmupMs = warmupMs,
             };
             OnnxLog.ModelLoaded(logger, package.Name, package.Manifest.Task.ToJsonName(), package.Sha256, loadMs, warmupMs, provider.Active);
+            OnnxLog.ImageDecoderChosen(logger, package.Name, decoderInfo.Active, decoderInfo.Library, decoderInfo.FallbackReason ?? "none");
             return engine;
         }
         catch
@@ -113,13 +119,13 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = Stopwatch.GetTimestamp();
-        using var image = _decoder.Decode(encodedImage.Span);
-        var decoded = Stopwatch.GetTimestamp();
-
+        var frame = ArrayPool<byte>.Shared.Rent(_preprocessor.FrameLength);
         var buffer = ArrayPool<float>.Shared.Rent(_preprocessor.TensorLength);
         try
         {
-            _preprocessor.Fill(image, buffer);
+            _decoder.Decode(encodedImage.Span, frame);
+            var decoded = Stopwatch.GetTimestamp();
+            _preprocessor.Fill(frame, buffer);
             var preprocessed = Stopwatch.GetTimestamp();
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -155,6 +161,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         finally
         {
             ArrayPool<float>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 
@@ -214,9 +221,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     private void WarmUp()
     {
         // One real run through every stage: a mid-grey JPEG at twice the input size (exercises reduced decoding).
-        using var image = new Mat(_manifest.Input.Height * 2, _manifest.Input.Width * 2, MatType.CV_8UC3, Scalar.All(128));
-        Cv2.ImEncode(".jpg", image, out var jpeg);
-        Infer(jpeg);
+        Infer(_decoder.EncodeGreyJpeg(_manifest.Input.Width * 2, _manifest.Input.Height * 2));
     }
 
     private static IReadOnlyList<TensorInfo> Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>

@@ -20,6 +20,9 @@ internal static partial class OnnxLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Optimised-model cache at {Path} not used: {Reason}")]
     public static partial void OptimizedModelUnusable(ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Model {Name} decodes images with {Decoder} ({Library}); fallback reason: {Reason}")]
+    public static partial void ImageDecoderChosen(ILogger logger, string name, string decoder, string library, string reason);
+
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Model {Name} ({Task}, sha256 {Sha256}) loaded in {LoadMs:F0} ms, warmed up in {WarmupMs:F0} ms on {Provider}")]
     public static partial void ModelLoaded(ILogger logger, string name, string task, string sha256, double loadMs, double warmupMs, string provider);
 }

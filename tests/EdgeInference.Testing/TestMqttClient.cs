@@ -124,13 +124,13 @@ public sealed class TestMqttClient : IAsyncDisposable
     }
 
     /// <summary>Publishes with a response topic and correlation data and waits for the reply that echoes it.</summary>
-    public async Task<JsonElement> RequestAsync(string topic, byte[] payload, CancellationToken cancellationToken = default)
+    public async Task<JsonElement> RequestAsync(string topic, byte[] payload, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
         var replyTopic = $"test/replies/{Guid.NewGuid():N}";
         await SubscribeAsync(replyTopic, cancellationToken);
         var correlation = Guid.NewGuid().ToByteArray();
         await PublishAsync(topic, payload, replyTopic, correlation, cancellationToken);
-        var reply = await WaitAsync(m => m.Topic == replyTopic, cancellationToken: cancellationToken);
+        var reply = await WaitAsync(m => m.Topic == replyTopic, timeout, cancellationToken);
         if (!reply.CorrelationData.AsSpan().SequenceEqual(correlation))
         {
             throw new InvalidOperationException("The reply did not echo the correlation data.");

@@ -11,7 +11,7 @@ namespace EdgeInference.Anomaly.Graphs;
 
 /// <summary>
 /// An ONNX Runtime CPU session over a graph this project built, fed exactly as the worker feeds a package
-/// (the Onnx project's <see cref="ImageDecoder"/> and <see cref="ImagePreprocessor"/>), returning the named outputs as arrays.
+/// (the Onnx project's <see cref="ImageDecoder"/> chosen as the worker's <c>auto</c> does, and <see cref="ImagePreprocessor"/>), returning the named outputs as arrays.
 /// </summary>
 public sealed class GraphSession : IDisposable
 {
@@ -31,7 +31,7 @@ public sealed class GraphSession : IDisposable
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = intraOpThreads };
         _session = new InferenceSession(model, options);
-        _decoder = new ImageDecoder(input.Width, input.Height, 40_000_000);
+        _decoder = ImageDecoders.Create(ImageDecoderChoice.Auto, FrameSpec.For(input), 40_000_000).Decoder;
         _preprocessor = new ImagePreprocessor(input);
         _inputName = input.Name;
         _outputs = [.. outputs];
@@ -44,8 +44,9 @@ public sealed class GraphSession : IDisposable
         var tensor = new float[_preprocessor.TensorLength];
         try
         {
-            using var image = _decoder.Decode(encodedImage);
-            _preprocessor.Fill(image, tensor);
+            var frame = new byte[_decoder.Frame.ByteLength];
+            _decoder.Decode(encodedImage, frame);
+            _preprocessor.Fill(frame, tensor);
         }
         catch (InferenceException ex)
         {

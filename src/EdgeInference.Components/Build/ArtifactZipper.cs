@@ -14,12 +14,13 @@ public static class ArtifactZipper
 
     private static readonly DateTimeOffset FixedTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static string ArchiveStem(string rid) => $"edge-inference-worker-{rid}";
+    public static string ArchiveStem(string rid, string variant = WorkerVariant.Cpu) => $"edge-inference-worker-{rid}{WorkerVariant.Suffix(variant)}";
 
-    public static string ArchiveFileName(string rid) => ArchiveStem(rid) + ".zip";
+    public static string ArchiveFileName(string rid, string variant = WorkerVariant.Cpu) => ArchiveStem(rid, variant) + ".zip";
 
-    /// <summary>Creates <c>outputDirectory/edge-inference-worker-RID.zip</c> from <paramref name="publishDirectory"/>.</summary>
-    public static string Zip(string publishDirectory, string rid, string outputDirectory)
+    /// <summary>Creates <c>outputDirectory/edge-inference-worker-RID[-gpu].zip</c> from <paramref name="publishDirectory"/>.</summary>
+    /// <exception cref="ComponentBuildException">No worker in the folder, or a GPU variant without the CUDA provider library.</exception>
+    public static string Zip(string publishDirectory, string rid, string outputDirectory, string variant = WorkerVariant.Cpu)
     {
         if (!Directory.Exists(publishDirectory))
         {
@@ -32,8 +33,14 @@ public static class ArtifactZipper
                 $"{publishDirectory} holds no {WorkerBinaryName}: it is not a self-contained worker publish for {rid}.");
         }
 
+        if (variant == WorkerVariant.Gpu && !File.Exists(Path.Combine(publishDirectory, WorkerVariant.CudaProviderLibrary)))
+        {
+            throw new ComponentBuildException(
+                $"{publishDirectory} holds no {WorkerVariant.CudaProviderLibrary}: it is not a GPU publish (dotnet publish {string.Join(' ', WorkerVariant.GpuPublishProperties)} restores Microsoft.ML.OnnxRuntime.Gpu.Linux).");
+        }
+
         Directory.CreateDirectory(outputDirectory);
-        var zipPath = Path.Combine(outputDirectory, ArchiveFileName(rid));
+        var zipPath = Path.Combine(outputDirectory, ArchiveFileName(rid, variant));
         // Written beside the target and renamed over it, so a failed zip never replaces a good one.
         var partialPath = zipPath + ".partial";
         try

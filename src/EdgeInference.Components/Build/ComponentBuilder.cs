@@ -10,6 +10,10 @@ namespace EdgeInference.Components.Build;
 /// <param name="PublishDirectory">With <paramref name="SkipDotnetPublish"/>: an existing publish folder, either per RID
 /// (<c>DIR/RID/</c>) or one folder used for every RID.</param>
 /// <param name="OutputDirectory">The build folder (default <c>greengrass-build</c> in the project root, where GDK looks).</param>
+/// <param name="Variants">
+/// <c>cpu</c> (default) and/or <c>gpu</c> (linux-x64 only: ONNX Runtime with CUDA and TensorRT, its own zip). With
+/// <paramref name="SkipDotnetPublish"/>, a GPU variant is read from <c>DIR/linux-x64-gpu/</c>.
+/// </param>
 public sealed record ComponentBuildSettings(
     string ConfigPath,
     IReadOnlyList<string> Rids,
@@ -17,7 +21,8 @@ public sealed record ComponentBuildSettings(
     bool SkipDotnetPublish = false,
     string? PublishDirectory = null,
     string? WorkerProject = null,
-    string? OutputDirectory = null);
+    string? OutputDirectory = null,
+    IReadOnlyList<string>? Variants = null);
 
 /// <param name="BuildDirectory">greengrass-build/.</param>
 /// <param name="RecipeFile">greengrass-build/recipes/FILE, FILE being the template's own name (GDK's publish reads it back by that name).</param>
@@ -60,18 +65,37 @@ public static class ComponentBuilder
             throw new ComponentBuildException("--skip-dotnet-publish needs --publish-dir DIR (a folder per RID, or one folder for all).");
         }
 
-        var layout = GdkBuildLayout.Prepare(settings.OutputDirectory ?? Path.Combine(projectRoot, BuildFolderName), config.ComponentName, config.Version);
-        foreach (var rid in rids)
+        var variants = settings.Variants is { Count: > 0 } asked ? asked.Distinct(StringComparer.Ordinal).ToList() : [WorkerVariant.Cpu];
+        var unknown = variants.Where(v => !WorkerVariant.All.Contains(v, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
         {
-            var zip = await BuildWorkerZipAsync(settings, projectRoot, rid, layout.ArtifactsDirectory, log, cancellationToken).ConfigureAwait(false);
+            throw new ComponentBuildException($"Unknown variant {string.Join(", ", unknown)}: use {string.Join(" or ", WorkerVariant.All)}.");
+        }
+
+        var targets = variants.SelectMany(variant => rids.Select(rid => (Rid: rid, Variant: variant))).ToList();
+        foreach (var (rid, variant) in targets.Where(t => !WorkerVariant.IsBuildable(t.Variant, t.Rid)))
+        {
+            log.WriteLine($"Note: no {variant} variant for {rid} (ONNX Runtime's GPU NuGet package is {WorkerVariant.GpuRid} only; a Jetson runs the {rid} zip with NVIDIA's libonnxruntime.so).");
+        }
+
+        targets = targets.Where(t => WorkerVariant.IsBuildable(t.Variant, t.Rid)).ToList();
+        if (targets.Count == 0)
+        {
+            throw new ComponentBuildException($"Nothing to build: the {string.Join(", ", variants)} variant is not built for {string.Join(", ", rids)}.");
+        }
+
+        var layout = GdkBuildLayout.Prepare(settings.OutputDirectory ?? Path.Combine(projectRoot, BuildFolderName), config.ComponentName, config.Version);
+        foreach (var (rid, variant) in targets)
+        {
+            var zip = await BuildWorkerZipAsync(settings, projectRoot, rid, variant, layout.ArtifactsDirectory, log, cancellationToken).ConfigureAwait(false);
             log.WriteLine($"Artifact {Display(projectRoot, zip)} ({new FileInfo(zip).Length:N0} bytes)");
         }
 
-        var built = rids.Select(ArtifactZipper.ArchiveFileName).ToHashSet(StringComparer.Ordinal);
+        var built = targets.Select(t => ArtifactZipper.ArchiveFileName(t.Rid, t.Variant)).ToHashSet(StringComparer.Ordinal);
         var kept = layout.WorkerArchives().Where(file => !built.Contains(file)).ToList();
         foreach (var file in kept)
         {
-            log.WriteLine($"Kept {file} from an earlier build (not rebuilt; add its --rid to rebuild it).");
+            log.WriteLine($"Kept {file} from an earlier build (not rebuilt; add its --rid or --variant to rebuild it).");
         }
 
         var rendered = RecipeRenderer.Render(
@@ -80,7 +104,7 @@ public static class ComponentBuilder
             file => File.Exists(Path.Combine(layout.ArtifactsDirectory, file)));
         foreach (var dropped in rendered.DroppedManifests)
         {
-            log.WriteLine($"Note: manifest '{dropped}' left out of the recipe: its artifact was not built (add its --rid to include it).");
+            log.WriteLine($"Note: manifest '{dropped}' left out of the recipe: its artifact was not built (add its --rid, or --variant gpu, to include it).");
         }
 
         var recipeFile = Path.Combine(layout.RecipesDirectory, Path.GetFileName(recipePath));
@@ -114,25 +138,34 @@ public static class ComponentBuilder
     }
 
     /// <summary>Zips the worker for <paramref name="rid"/> into the artifacts folder, from a fresh dotnet publish in a temporary folder or the given one.</summary>
-    private static async Task<string> BuildWorkerZipAsync(ComponentBuildSettings settings, string projectRoot, string rid, string artifactsDirectory, TextWriter log, CancellationToken cancellationToken)
+    private static async Task<string> BuildWorkerZipAsync(ComponentBuildSettings settings, string projectRoot, string rid, string variant, string artifactsDirectory, TextWriter log, CancellationToken cancellationToken)
     {
         if (settings.SkipDotnetPublish)
         {
             var root = Path.GetFullPath(settings.PublishDirectory!);
-            var perRid = Path.Combine(root, rid);
-            return ArtifactZipper.Zip(Directory.Exists(perRid) ? perRid : root, rid, artifactsDirectory);
+            var perRid = Path.Combine(root, rid + WorkerVariant.Suffix(variant));
+            var source = Directory.Exists(perRid) || variant != WorkerVariant.Cpu ? perRid : root;
+            return ArtifactZipper.Zip(source, rid, artifactsDirectory, variant);
         }
 
         var project = settings.WorkerProject ?? Path.Combine(projectRoot, "src", "EdgeInference.Worker");
-        var output = Directory.CreateTempSubdirectory($"edge-inference-publish-{rid}-").FullName;
+        var output = Directory.CreateTempSubdirectory($"edge-inference-publish-{rid}{WorkerVariant.Suffix(variant)}-").FullName;
+        var intermediate = variant == WorkerVariant.Cpu ? null : Directory.CreateTempSubdirectory($"edge-inference-{variant}-build-").FullName;
         try
         {
-            await DotnetPublishRunner.PublishAsync(project, rid, output, log, cancellationToken).ConfigureAwait(false);
-            return ArtifactZipper.Zip(output, rid, artifactsDirectory);
+            await DotnetPublishRunner.PublishAsync(
+                project, rid, output, log, cancellationToken,
+                variant == WorkerVariant.Gpu ? WorkerVariant.GpuPublishProperties : null,
+                intermediate).ConfigureAwait(false);
+            return ArtifactZipper.Zip(output, rid, artifactsDirectory, variant);
         }
         finally
         {
             Directory.Delete(output, recursive: true);
+            if (intermediate is not null)
+            {
+                Directory.Delete(intermediate, recursive: true);
+            }
         }
     }
 }

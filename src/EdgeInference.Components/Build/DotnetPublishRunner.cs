@@ -2,10 +2,15 @@ using System.Diagnostics;
 
 namespace EdgeInference.Components.Build;
 
-/// <summary>Runs <c>dotnet publish PROJECT -c Release -r RID --self-contained -o OUT</c>, echoing its output to stderr.</summary>
+/// <summary>Runs <c>dotnet publish PROJECT -c Release -r RID --self-contained -o OUT [properties]</c>, echoing its output to stderr.</summary>
 public static class DotnetPublishRunner
 {
-    public static async Task PublishAsync(string projectPath, string rid, string outputDirectory, TextWriter log, CancellationToken cancellationToken = default)
+    /// <param name="properties">Extra MSBuild arguments (the GPU variant's <c>-p:EdgeInferenceGpu=true</c>).</param>
+    /// <param name="artifactsPath">
+    /// Where intermediate output goes instead of the projects' obj/ and bin/ (<c>--artifacts-path</c>): a variant that
+    /// restores other packages must not overwrite the CPU build's restore and intermediates.
+    /// </param>
+    public static async Task PublishAsync(string projectPath, string rid, string outputDirectory, TextWriter log, CancellationToken cancellationToken = default, IReadOnlyList<string>? properties = null, string? artifactsPath = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -13,7 +18,13 @@ public static class DotnetPublishRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "publish", projectPath, "-c", "Release", "-r", rid, "--self-contained", "-o", outputDirectory, "-nologo" })
+        string[] arguments = ["publish", projectPath, "-c", "Release", "-r", rid, "--self-contained", "-o", outputDirectory, "-nologo", .. properties ?? []];
+        if (artifactsPath is not null)
+        {
+            arguments = [.. arguments, "--artifacts-path", artifactsPath];
+        }
+
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

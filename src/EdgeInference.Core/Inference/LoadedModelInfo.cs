@@ -14,6 +14,10 @@ public sealed record LoadedModelInfo
     public required IReadOnlyList<TensorInfo> Inputs { get; init; }
     public required IReadOnlyList<TensorInfo> Outputs { get; init; }
     public required ExecutionProviderInfo ExecutionProvider { get; init; }
+    /// <summary>The library that decodes this model's images, and why when it is not the one asked for.</summary>
+    public ImageDecoderInfo? ImageDecoder { get; init; }
+    /// <summary>The ONNX Runtime library the process runs (path and version).</summary>
+    public OnnxRuntimeInfo? OnnxRuntime { get; init; }
     public ModelPackagingDescription? ModelPackagingDescription { get; init; }
     public OnnxModelMetadata? OnnxMetadata { get; init; }
     public double LoadMs { get; init; }
@@ -57,6 +61,30 @@ public sealed record ExecutionProviderInfo
 
     /// <summary>How the session's optimised model was obtained: <c>hit: PATH</c> (loaded as kept), <c>stored: PATH</c> (built and kept), or null (no cache).</summary>
     public string? OptimizedModelCache { get; init; }
+}
+
+/// <summary>Which image decoder serves a model, what was asked for, and why it differs when it does.</summary>
+public sealed record ImageDecoderInfo
+{
+    /// <summary><c>auto</c>, <c>opencv</c> or <c>vips</c>, as configured.</summary>
+    public required string Requested { get; init; }
+    /// <summary><c>opencv</c> or <c>vips</c>.</summary>
+    public required string Active { get; init; }
+    /// <summary>The native library and its version, e.g. <c>OpenCV 4.13.0</c> or <c>libvips 8.18.7</c>.</summary>
+    public required string Library { get; init; }
+    /// <summary>Why <c>auto</c> did not take OpenCV; null when it did, or when a decoder was named.</summary>
+    public string? FallbackReason { get; init; }
+}
+
+/// <summary>The ONNX Runtime native library this process loaded.</summary>
+public sealed record OnnxRuntimeInfo
+{
+    /// <summary>The file loaded (absolute path).</summary>
+    public required string Library { get; init; }
+    /// <summary>The library's own version string, e.g. <c>1.31.1</c>.</summary>
+    public required string Version { get; init; }
+    /// <summary><c>bundled</c> (shipped with the worker) or <c>Model:OnnxRuntimeLibrary</c> (user-supplied).</summary>
+    public required string Source { get; init; }
 }
 
 public sealed record OnnxModelMetadata

@@ -17,3 +17,17 @@ public sealed class AcceleratorUnavailableException : Exception
     {
     }
 }
+
+/// <summary>
+/// The model cannot be loaded because the native runtime it needs cannot be used: a configured ONNX Runtime library that
+/// does not exist, is not a shared library, is not ONNX Runtime, or is a version these bindings cannot drive (or a change
+/// of library while it runs), or an image decoder named that cannot load here. A <see cref="ModelPackageException"/> so
+/// every caller that reports a model that cannot be loaded reports this too (a model component's registrant hears why).
+/// </summary>
+public sealed class InferenceRuntimeException : ModelPackageException
+{
+    public InferenceRuntimeException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}

@@ -29,6 +29,15 @@ public sealed record ModelLoadOptions
 
     public int GpuDeviceId { get; init; }
 
+    /// <summary>Which library decodes and resizes images; <c>auto</c> takes OpenCV where it loads, else libvips.</summary>
+    public ImageDecoderChoice ImageDecoder { get; init; } = ImageDecoderChoice.Auto;
+
+    /// <summary>
+    /// A user-supplied ONNX Runtime shared library (e.g. NVIDIA's JetPack build) used instead of the bundled one; null:
+    /// the bundled library. Process-wide: the first load decides, and it cannot change while the process runs.
+    /// </summary>
+    public string? OnnxRuntimeLibrary { get; init; }
+
     /// <summary>Images whose header claims more pixels than this are refused before decoding.</summary>
     public long MaxImagePixels { get; init; } = 40_000_000;
 

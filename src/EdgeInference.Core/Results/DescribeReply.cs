@@ -48,6 +48,9 @@ public sealed record ServedModelDescription
 
     public string? FallbackReason { get; init; }
 
+    /// <summary>The library decoding this model's images (<c>opencv</c> or <c>vips</c>), and why when auto fell back.</summary>
+    public ImageDecoderInfo? ImageDecoder { get; init; }
+
     public RuntimeModelDescription? Model { get; init; }
 
     public ModelPackagingDescription? ModelPackagingDescription { get; init; }
@@ -88,6 +91,10 @@ public sealed record RuntimeDescription
     public required string RequestedAccelerator { get; init; }
     public IReadOnlyList<string>? AvailableExecutionProviders { get; init; }
     public string? FallbackReason { get; init; }
+    /// <summary>The default model's image decoder (<c>opencv</c> or <c>vips</c>, its library, and why when auto fell back).</summary>
+    public ImageDecoderInfo? ImageDecoder { get; init; }
+    /// <summary>The ONNX Runtime library this process loaded: its path, version, and whether it is bundled or configured.</summary>
+    public OnnxRuntimeInfo? OnnxRuntime { get; init; }
     /// <summary>How the optimised model was obtained (<c>hit: PATH</c>, <c>stored: PATH</c>), null without the cache.</summary>
     public string? OptimizedModelCache { get; init; }
     /// <summary>ORT intra-op threads each run uses (Model:IntraOpThreads, or cores / MaxConcurrentRequests when 0).</summary>

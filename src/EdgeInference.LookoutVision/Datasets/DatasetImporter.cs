@@ -16,6 +16,9 @@ namespace EdgeInference.LookoutVision.Datasets;
 /// </summary>
 public sealed class DatasetImporter(LookoutStore store, TimeProvider timeProvider, S3Settings? s3)
 {
+    /// <summary>The pixel limit for dataset images (the worker's default <c>Limits:MaxImagePixels</c>).</summary>
+    private const long MaxImagePixels = 40_000_000;
+
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp"];
 
     /// <param name="manifest">The manifest's text (JSON lines).</param>
@@ -85,7 +88,6 @@ public sealed class DatasetImporter(LookoutStore store, TimeProvider timeProvide
             Directory.CreateDirectory(Path.Combine(staging, "images"));
             Directory.CreateDirectory(Path.Combine(staging, "masks"));
             var now = timeProvider.GetUtcNow();
-            var decoder = new ImageDecoder(int.MaxValue, int.MaxValue, 40_000_000);
             using var reader = new DatasetObjectReader(imageRoot, s3);
             var items = new List<DatasetItem>(lines.Count);
             foreach (var line in lines)
@@ -96,8 +98,7 @@ public sealed class DatasetImporter(LookoutStore store, TimeProvider timeProvide
                 int width, height;
                 try
                 {
-                    using var image = decoder.Decode(bytes);
-                    (width, height) = (image.Cols, image.Rows);
+                    (width, height) = DecodedSize(bytes);
                 }
                 catch (InferenceException ex)
                 {
@@ -157,6 +158,17 @@ public sealed class DatasetImporter(LookoutStore store, TimeProvider timeProvide
             AtomicFile.TryDeleteDirectory(staging);
             throw;
         }
+    }
+
+    /// <summary>The size of a dataset image, after the worker's header gate and a full decode (the dataset must be trainable).</summary>
+    /// <exception cref="InferenceException">Code InvalidImage: refused by the gate or undecodable.</exception>
+    private static (int Width, int Height) DecodedSize(byte[] bytes)
+    {
+        ImageHeaderGate.Check(bytes, MaxImagePixels);
+        using var image = Cv2.ImDecode(bytes, ImreadModes.Color);
+        return image.Empty()
+            ? throw InferenceException.InvalidImage("OpenCV could not decode it (corrupt or truncated data).")
+            : (image.Cols, image.Rows);
     }
 
     private static string Extension(string reference)

@@ -1,103 +1,61 @@
 using EdgeInference.Core.Inference;
-using OpenCvSharp;
+using EdgeInference.Core.Manifest;
 
 namespace EdgeInference.Onnx.Imaging;
 
-/// <summary>
-/// Decodes encoded images to BGR 8-bit with OpenCV. The pixel limit is enforced from the header, before
-/// any pixel memory is allocated; a JPEG at least twice the model input is decoded at 1/2, 1/4 or 1/8
-/// scale in libjpeg's DCT, which skips most of the decoding work.
-/// </summary>
-public sealed class ImageDecoder
+/// <summary>The frame a decoder writes: the model's input size and how the image is fitted to it.</summary>
+public sealed record FrameSpec(int Width, int Height, ResizeMode ResizeMode)
 {
-    private readonly int _targetWidth;
-    private readonly int _targetHeight;
-    private readonly long _maxPixels;
+    /// <summary>Bytes of the packed RGB frame (3 a pixel, rows without padding).</summary>
+    public int ByteLength => Width * Height * 3;
 
-    public ImageDecoder(int targetWidth, int targetHeight, long maxPixels)
+    public static FrameSpec For(ModelInputSpec input) => new(input.Width, input.Height, input.ResizeMode);
+}
+
+/// <summary>
+/// The one decoder contract: encoded bytes in, the model's frame out — decoded, fitted to <see cref="Frame"/> (stretch,
+/// centre crop or letterbox) and written as packed 8-bit RGB. Every decoder passes the same header gate first
+/// (<see cref="ImageHeaderGate"/>: empty, broken header, over <c>Limits:MaxImagePixels</c>, truncated JPEG), so the
+/// pixel limit holds whichever library decodes. Thread-safe: requests decode concurrently.
+/// </summary>
+public abstract class ImageDecoder
+{
+    protected ImageDecoder(FrameSpec frame, long maxPixels)
     {
-        _targetWidth = targetWidth;
-        _targetHeight = targetHeight;
-        _maxPixels = maxPixels;
+        Frame = frame;
+        MaxPixels = maxPixels;
     }
 
-    /// <summary>Decodes to a BGR Mat the caller disposes.</summary>
-    /// <exception cref="InferenceException">Code InvalidImage, with what is wrong.</exception>
-    public Mat Decode(ReadOnlySpan<byte> data)
+    /// <summary><c>opencv</c> or <c>vips</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The native library and version, e.g. <c>OpenCV 4.13.0</c>.</summary>
+    public abstract string Library { get; }
+
+    public FrameSpec Frame { get; }
+
+    public long MaxPixels { get; }
+
+    /// <summary>Checks the header, then decodes and fits the image into <paramref name="rgb"/> (<see cref="FrameSpec.ByteLength"/> bytes).</summary>
+    /// <exception cref="InferenceException">Code InvalidImage, naming what is wrong and, when the library refused it, this decoder.</exception>
+    public void Decode(ReadOnlySpan<byte> data, Span<byte> rgb)
     {
-        if (data.IsEmpty)
+        if (rgb.Length < Frame.ByteLength)
         {
-            throw InferenceException.InvalidImage("The image is empty (0 bytes).");
+            throw new ArgumentException($"The frame buffer holds {rgb.Length} bytes; {Frame.ByteLength} are needed.", nameof(rgb));
         }
 
-        var mode = ImreadModes.Color;
-        ImageHeader header;
-        bool known;
-        try
-        {
-            known = ImageHeader.TryRead(data, out header);
-        }
-        catch (FormatException ex)
-        {
-            throw InferenceException.InvalidImage($"The image header is invalid: {ex.Message}", ex);
-        }
-
-        if (known)
-        {
-            if (header.Width <= 0 || header.Height <= 0)
-            {
-                throw InferenceException.InvalidImage($"The {header.Format} header gives an empty size {header.Width}×{header.Height}.");
-            }
-
-            if (header.Pixels > _maxPixels)
-            {
-                throw InferenceException.InvalidImage(
-                    $"The {header.Format} image is {header.Width}×{header.Height} = {header.Pixels:N0} pixels, over the limit of {_maxPixels:N0} (Limits:MaxImagePixels); it was not decoded.");
-            }
-
-            if (header.Format == "jpeg")
-            {
-                if (!ImageHeader.JpegHasEndOfImage(data))
-                {
-                    throw InferenceException.InvalidImage("The JPEG is truncated: it has no end-of-image marker after its scan data.");
-                }
-
-                mode = ReducedMode(header);
-            }
-        }
-
-        Mat mat;
-        try
-        {
-            mat = Cv2.ImDecode(data, mode);
-        }
-        catch (OpenCVException ex)
-        {
-            throw InferenceException.InvalidImage($"The image could not be decoded: {ex.Message}", ex);
-        }
-
-        if (mat.Empty())
-        {
-            mat.Dispose();
-            throw InferenceException.InvalidImage(known
-                ? $"The {header.Format} image could not be decoded (corrupt or truncated data)."
-                : "The payload is not an image format the decoder reads (JPEG, PNG, BMP, GIF, WebP, TIFF, PNM ...).");
-        }
-
-        return mat;
+        var header = ImageHeaderGate.Check(data, MaxPixels);
+        DecodeChecked(data, header, rgb[..Frame.ByteLength]);
     }
 
-    /// <summary>The largest reduction that leaves the decoded image at least the model input size on both axes.</summary>
-    internal ImreadModes ReducedMode(ImageHeader header)
-    {
-        foreach (var (factor, reduced) in new[] { (8, ImreadModes.ReducedColor8), (4, ImreadModes.ReducedColor4), (2, ImreadModes.ReducedColor2) })
-        {
-            if (header.Width / factor >= _targetWidth && header.Height / factor >= _targetHeight)
-            {
-                return reduced;
-            }
-        }
+    /// <summary>A mid-grey JPEG of the given size made with this decoder's library (the warm-up image).</summary>
+    public abstract byte[] EncodeGreyJpeg(int width, int height);
 
-        return ImreadModes.Color;
-    }
+    /// <summary>Decodes data that passed the gate; <paramref name="header"/> is null for formats the gate does not read.</summary>
+    protected abstract void DecodeChecked(ReadOnlySpan<byte> data, ImageHeader? header, Span<byte> rgb);
+
+    /// <summary>The refusal of this decoder's library, naming the decoder (the other decoder may read the image).</summary>
+    protected InferenceException Refused(string what, Exception? inner = null) =>
+        InferenceException.InvalidImage($"The {Name} decoder ({Library}, Model:ImageDecoder) {what}", inner);
 }

@@ -5,6 +5,9 @@ namespace EdgeInference.Onnx.Imaging;
 /// <summary>Size and format of an encoded image, read from its header without decoding pixels.</summary>
 public readonly record struct ImageHeader(string Format, int Width, int Height)
 {
+    /// <summary>The <see cref="Format"/> of a JPEG.</summary>
+    public const string Jpeg = "jpeg";
+
     private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     public long Pixels => (long)Width * Height;

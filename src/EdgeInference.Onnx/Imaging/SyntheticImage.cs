@@ -2,7 +2,7 @@ using OpenCvSharp;
 
 namespace EdgeInference.Onnx.Imaging;
 
-/// <summary>Deterministic images for benchmarks and tests (no binaries shipped).</summary>
+/// <summary>Deterministic images for benchmarks and tests (no binaries shipped; made with OpenCV, so linux-x64 only).</summary>
 public static class SyntheticImage
 {
     /// <summary>A photo-like JPEG: gradients, anti-aliased discs and mild noise, 1280×960 q90 by default.</summary>
@@ -35,6 +35,18 @@ public static class SyntheticImage
         using var noise = Mat.FromPixelData(height, width, MatType.CV_8UC3, noiseBytes);
         Cv2.Add(mat, noise, mat);
         Cv2.ImEncode(".jpg", mat, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, quality));
+        return jpeg;
+    }
+
+    /// <summary>A noisy texture JPEG (uniform noise, lightly blurred): the worst case for entropy decoding, 1280×960 q90 by default.</summary>
+    public static byte[] NoisyJpeg(int width = 1280, int height = 960, int quality = 90, int seed = 7)
+    {
+        var pixels = new byte[width * height * 3];
+        new Random(seed).NextBytes(pixels);
+        using var noise = Mat.FromPixelData(height, width, MatType.CV_8UC3, pixels);
+        using var blurred = new Mat();
+        Cv2.GaussianBlur(noise, blurred, new Size(3, 3), 0.8);
+        Cv2.ImEncode(".jpg", blurred, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, quality));
         return jpeg;
     }
 }

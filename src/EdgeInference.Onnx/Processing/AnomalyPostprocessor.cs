@@ -1,5 +1,4 @@
 using EdgeInference.Core.Results;
-using OpenCvSharp;
 
 namespace EdgeInference.Onnx.Processing;
 
@@ -63,24 +62,19 @@ public static class AnomalyPostprocessor
         return max;
     }
 
-    private static unsafe (float Area, byte[] Png) Mask(ReadOnlySpan<float> map, int width, int height, float pixelThreshold)
+    private static (float Area, byte[] Png) Mask(ReadOnlySpan<float> map, int width, int height, float pixelThreshold)
     {
-        using var mask = new Mat(height, width, MatType.CV_8UC3, Scalar.All(0));
+        var rgb = new byte[width * height * 3];
         var anomalous = 0;
-        for (var y = 0; y < height; y++)
+        for (var i = 0; i < width * height; i++)
         {
-            var row = (byte*)mask.Ptr(y);
-            for (var x = 0; x < width; x++)
+            if (map[i] >= pixelThreshold)
             {
-                if (map[(y * width) + x] >= pixelThreshold)
-                {
-                    row[(x * 3) + 2] = 255;
-                    anomalous++;
-                }
+                rgb[i * 3] = 255;
+                anomalous++;
             }
         }
 
-        Cv2.ImEncode(".png", mask, out var png);
-        return ((float)anomalous / (width * height), png);
+        return ((float)anomalous / (width * height), PngWriter.EncodeRgb(rgb, width, height));
     }
 }

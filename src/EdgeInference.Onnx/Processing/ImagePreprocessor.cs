@@ -1,11 +1,10 @@
 using EdgeInference.Core.Manifest;
-using OpenCvSharp;
 
 namespace EdgeInference.Onnx.Processing;
 
 /// <summary>
-/// Turns a decoded BGR image into the model's input tensor: resize (stretch, centre crop or letterbox),
-/// colour order, layout, and per-channel <c>(pixel × Scale − Mean) / Std</c> through a 256-entry table per channel.
+/// Turns the decoder's frame (packed 8-bit RGB at the model's input size) into the model's input tensor: colour order,
+/// layout, and per-channel <c>(pixel × Scale − Mean) / Std</c> through a 256-entry table per channel.
 /// </summary>
 public sealed class ImagePreprocessor
 {
@@ -30,6 +29,9 @@ public sealed class ImagePreprocessor
 
     public int TensorLength => 3 * _spec.Width * _spec.Height;
 
+    /// <summary>Bytes of the RGB frame <see cref="Fill"/> reads.</summary>
+    public int FrameLength => TensorLength;
+
     public int Width => _spec.Width;
 
     public int Height => _spec.Height;
@@ -38,98 +40,45 @@ public sealed class ImagePreprocessor
         ? [1, 3, _spec.Height, _spec.Width]
         : [1, _spec.Height, _spec.Width, 3];
 
-    /// <summary>Writes the tensor for <paramref name="bgr"/> (8-bit, 3 channels) into <paramref name="tensor"/>.</summary>
-    public void Fill(Mat bgr, Span<float> tensor)
+    /// <summary>Writes the tensor for <paramref name="rgb"/> (Width × Height × 3 bytes, RGB) into <paramref name="tensor"/>.</summary>
+    public void Fill(ReadOnlySpan<byte> rgb, Span<float> tensor)
     {
         if (tensor.Length < TensorLength)
         {
             throw new ArgumentException($"The tensor buffer holds {tensor.Length} floats; {TensorLength} are needed.", nameof(tensor));
         }
 
-        using var resized = Resize(bgr);
-        WriteTensor(resized, tensor);
-    }
-
-    private Mat Resize(Mat source)
-    {
-        var target = new Size(_spec.Width, _spec.Height);
-        switch (_spec.ResizeMode)
+        if (rgb.Length < FrameLength)
         {
-            case ResizeMode.CenterCrop:
-            {
-                var scale = Math.Max((double)target.Width / source.Width, (double)target.Height / source.Height);
-                var scaled = new Size(Math.Max(target.Width, (int)Math.Ceiling(source.Width * scale)), Math.Max(target.Height, (int)Math.Ceiling(source.Height * scale)));
-                using var resized = ResizeTo(source, scaled);
-                var roi = new Rect((scaled.Width - target.Width) / 2, (scaled.Height - target.Height) / 2, target.Width, target.Height);
-                using var view = new Mat(resized, roi);
-                return view.Clone();
-            }
-
-            case ResizeMode.Letterbox:
-            {
-                var scale = Math.Min((double)target.Width / source.Width, (double)target.Height / source.Height);
-                var scaled = new Size(Math.Clamp((int)Math.Round(source.Width * scale), 1, target.Width), Math.Clamp((int)Math.Round(source.Height * scale), 1, target.Height));
-                using var resized = ResizeTo(source, scaled);
-                var canvas = new Mat(target, MatType.CV_8UC3, Scalar.All(0));
-                using var window = new Mat(canvas, new Rect((target.Width - scaled.Width) / 2, (target.Height - scaled.Height) / 2, scaled.Width, scaled.Height));
-                resized.CopyTo(window);
-                return canvas;
-            }
-
-            default:
-                return ResizeTo(source, target);
-        }
-    }
-
-    private static Mat ResizeTo(Mat source, Size size)
-    {
-        if (source.Width == size.Width && source.Height == size.Height)
-        {
-            return source.Clone();
+            throw new ArgumentException($"The frame holds {rgb.Length} bytes; {FrameLength} are needed.", nameof(rgb));
         }
 
-        // Area averaging only where a strong shrink would alias; below 2× (typical after a reduced-scale JPEG decode,
-        // which already filtered in the DCT) bilinear is as good and ~0.4 ms cheaper per camera frame (measured).
-        var strongShrink = size.Width * 2 <= source.Width && size.Height * 2 <= source.Height;
-        var result = new Mat();
-        Cv2.Resize(source, result, size, 0, 0, strongShrink ? InterpolationFlags.Area : InterpolationFlags.Linear);
-        return result;
-    }
-
-    private unsafe void WriteTensor(Mat image, Span<float> tensor)
-    {
-        var width = _spec.Width;
-        var height = _spec.Height;
-        var plane = width * height;
-        // The Mat is BGR: byte 0 is blue. Map each model channel to its source byte.
-        var rgb = _spec.ColorOrder == ColorOrder.RGB;
-        var source0 = rgb ? 2 : 0;
-        var source2 = rgb ? 0 : 2;
+        var plane = _spec.Width * _spec.Height;
+        // Map each model channel to its source byte in the RGB frame.
+        var bgr = _spec.ColorOrder == ColorOrder.BGR;
+        var source0 = bgr ? 2 : 0;
+        var source2 = bgr ? 0 : 2;
         var lookup0 = _lookup[0];
         var lookup1 = _lookup[1];
         var lookup2 = _lookup[2];
-        var nchw = _spec.Layout == TensorLayout.NCHW;
-        for (var y = 0; y < height; y++)
+        if (_spec.Layout == TensorLayout.NCHW)
         {
-            var row = (byte*)image.Ptr(y);
-            var rowOffset = y * width;
-            for (var x = 0; x < width; x++)
+            for (var index = 0; index < plane; index++)
             {
-                var pixel = row + (x * 3);
-                var index = rowOffset + x;
-                if (nchw)
-                {
-                    tensor[index] = lookup0[pixel[source0]];
-                    tensor[plane + index] = lookup1[pixel[1]];
-                    tensor[(2 * plane) + index] = lookup2[pixel[source2]];
-                }
-                else
-                {
-                    var offset = index * 3;
-                    tensor[offset] = lookup0[pixel[source0]];
-                    tensor[offset + 1] = lookup1[pixel[1]];
-                    tensor[offset + 2] = lookup2[pixel[source2]];
-                }
+                var pixel = rgb.Slice(index * 3, 3);
+                tensor[index] = lookup0[pixel[source0]];
+                tensor[plane + index] = lookup1[pixel[1]];
+                tensor[(2 * plane) + index] = lookup2[pixel[source2]];
+            }
+        }
+        else
+        {
+            for (var index = 0; index < plane; index++)
+            {
+                var offset = index * 3;
+                tensor[offset] = lookup0[rgb[offset + source0]];
+                tensor[offset + 1] = lookup1[rgb[offset + 1]];
+                tensor[offset + 2] = lookup2[rgb[offset + source2]];
             }
         }
     }

@@ -41,7 +41,7 @@ public static class SessionFactory
             var reason = $"CUDA is unavailable: {ex.GetType().Name}: {FirstLine(ex.Message)} (providers in this ONNX Runtime build: {string.Join(", ", available)})";
             if (options.Accelerator == Accelerator.Gpu)
             {
-                throw new AcceleratorUnavailableException($"Model:Accelerator is 'gpu' but {reason}. Install the CUDA runtime and a GPU build of the worker, or set Model:Accelerator to auto or cpu.", ex);
+                throw new AcceleratorUnavailableException($"Model:Accelerator is 'gpu' but {reason}. {GpuRemedy.For(available)}", ex);
             }
 
             OnnxLog.GpuFallback(logger, reason);

@@ -23,10 +23,13 @@ public sealed record StartupFailure(int ExitCode, string Title, IReadOnlyList<st
                 return new(WorkerExitCodes.InvalidConfiguration, "Invalid configuration", [.. validation.Failures]);
             case FormatException format:
                 return new(WorkerExitCodes.InvalidConfiguration, "Invalid configuration", [format.Message]);
+            case InferenceRuntimeException runtime:
+                return new(WorkerExitCodes.StartupFailed, "The inference runtime cannot be used", [runtime.Message]);
             case ModelPackageException package:
                 return new(WorkerExitCodes.ModelUnusable, "The model package cannot be served", [package.Message]);
             case AcceleratorUnavailableException accelerator:
                 return new(WorkerExitCodes.AcceleratorUnavailable, "The requested accelerator is unavailable", [accelerator.Message]);
+
             case EmbeddedBrokerException or MqttHeadException or IpcHeadException or GreengrassConfigurationException or GreengrassConnectionException:
                 return new(WorkerExitCodes.StartupFailed, "The worker could not start", [exception.Message]);
             case TypeInitializationException or DllNotFoundException:

@@ -17,6 +17,8 @@ internal static class WorkerHelp
           Model:Accelerator         auto | gpu | cpu
           Model:IntraOpThreads, Model:GraphOptimization (all|extended|basic), Model:OptimizedModelCache, Model:AllowSpinning,
           Model:UseTensorRt, Model:TensorRtCachePath, Model:GpuDeviceId
+          Model:ImageDecoder        auto | opencv | vips   (auto: OpenCV where its runtime loads, else libvips)
+          Model:OnnxRuntimeLibrary  a libonnxruntime.so to use instead of the bundled one (NVIDIA's JetPack build on Jetson)
           Models:Repository         folder model components register in; Models:Default, Models:RescanSeconds
           Mqtt:Host (empty: embedded broker), Mqtt:Port, Mqtt:EmbeddedBindAddress, Mqtt:ClientId, Mqtt:Username, Mqtt:Password,
           Mqtt:Tls:Enabled|CaFile|CertFile|KeyFile, Mqtt:SharedGroup, Mqtt:KeepAliveSeconds, Mqtt:BufferSize

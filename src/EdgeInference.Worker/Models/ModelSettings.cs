@@ -26,6 +26,8 @@ public sealed record ModelSettings(ModelOptions Options, PackagingDescriptionOpt
         UseTensorRt = Options.UseTensorRt,
         TensorRtCachePath = Options.TensorRtCachePath,
         GpuDeviceId = Options.GpuDeviceId,
+        ImageDecoder = Options.ImageDecoder,
+        OnnxRuntimeLibrary = Options.EffectiveOnnxRuntimeLibrary,
         MaxImagePixels = limits.MaxImagePixels,
         PackagingDescriptionOverride = Packaging.Description,
     };
@@ -50,7 +52,17 @@ public sealed record ModelSettings(ModelOptions Options, PackagingDescriptionOpt
 
         var flat = ConfigurationFlattener.Flatten(new JsonObject { [ModelOptions.SectionName] = componentModelSection.DeepClone() });
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(flat).Build();
-        return StrictBinder.Bind(configuration.GetSection(ModelOptions.SectionName), $"{componentName}:{ModelOptions.SectionName}", options);
+        var bound = StrictBinder.Bind(configuration.GetSection(ModelOptions.SectionName), $"{componentName}:{ModelOptions.SectionName}", options);
+        if (bound.EffectiveOnnxRuntimeLibrary != worker.EffectiveOnnxRuntimeLibrary)
+        {
+            // One process runs one ONNX Runtime library: the runtime component chooses it for every model.
+            throw new Microsoft.Extensions.Options.OptionsValidationException(
+                ModelOptions.SectionName,
+                typeof(ModelOptions),
+                [$"{componentName}:{ModelOptions.SectionName}:OnnxRuntimeLibrary is set to '{bound.OnnxRuntimeLibrary}', but the ONNX Runtime library is process-wide: set Model.OnnxRuntimeLibrary on the runtime component (com.example.EdgeInference), not on a model component (it is now '{worker.OnnxRuntimeLibrary ?? string.Empty}')."]);
+        }
+
+        return bound;
     }
 }
 

@@ -36,6 +36,18 @@ public sealed record ModelOptions
 
     public int GpuDeviceId { get; set; }
 
+    /// <summary>Which library decodes images: <c>auto</c> (OpenCV where its runtime loads, else libvips), <c>opencv</c> or <c>vips</c>.</summary>
+    public ImageDecoderChoice ImageDecoder { get; set; } = ImageDecoderChoice.Auto;
+
+    /// <summary>
+    /// A libonnxruntime.so to run instead of the bundled one (NVIDIA's JetPack build on a Jetson); empty: the bundled
+    /// library. Process-wide: set on the runtime component, not on a model component; a change needs a restart.
+    /// </summary>
+    public string? OnnxRuntimeLibrary { get; set; }
+
+    /// <summary>The configured library as an absolute path, or null for the bundled one.</summary>
+    public string? EffectiveOnnxRuntimeLibrary => string.IsNullOrWhiteSpace(OnnxRuntimeLibrary) ? null : System.IO.Path.GetFullPath(OnnxRuntimeLibrary);
+
     public static string SamplePath => System.IO.Path.Combine(AppContext.BaseDirectory, "models", "resnet18-embedding");
 
     /// <summary>True when no package is configured, so the bundled sample stands in.</summary>

@@ -57,7 +57,44 @@ internal sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
             errors.Add($"Model:Path '{path}' does not exist (a model package folder or .zip).");
         }
 
+        if (OnnxRuntimeLibraryProblem(options) is { } library)
+        {
+            errors.Add(library);
+        }
+
         return WorkerOptionsValidator.Result(errors);
+    }
+
+    /// <summary>
+    /// A configured ONNX Runtime library is checked at startup (exists, is a shared library, is ONNX Runtime recent
+    /// enough for the bindings) so a bad one stops the worker with the reason instead of failing inside ONNX Runtime;
+    /// once one library runs, a configuration update cannot switch to another.
+    /// </summary>
+    private static string? OnnxRuntimeLibraryProblem(ModelOptions options)
+    {
+        var wanted = options.EffectiveOnnxRuntimeLibrary;
+        if (EdgeInference.Onnx.Runtime.OnnxRuntimeLibrary.Current is { } current)
+        {
+            var running = current.Source == EdgeInference.Onnx.Runtime.OnnxRuntimeLibrary.BundledSource ? null : current.Library;
+            return wanted == running
+                ? null
+                : $"Model:OnnxRuntimeLibrary cannot change while the worker runs (it runs ONNX Runtime {current.Version} from {current.Library}): restart the worker to use '{wanted ?? "the bundled library"}'.";
+        }
+
+        if (wanted is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            EdgeInference.Onnx.Runtime.OnnxRuntimeLibrary.Inspect(wanted);
+            return null;
+        }
+        catch (EdgeInference.Core.Inference.InferenceRuntimeException ex)
+        {
+            return ex.Message;
+        }
     }
 }
 

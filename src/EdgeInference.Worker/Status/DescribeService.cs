@@ -78,6 +78,8 @@ public sealed class DescribeService
                 RequestedAccelerator = provider?.RequestedAccelerator ?? _modelOptions.CurrentValue.Accelerator.ToConfigName(),
                 AvailableExecutionProviders = provider?.Available,
                 FallbackReason = provider?.FallbackReason,
+                ImageDecoder = model?.ImageDecoder,
+                OnnxRuntime = model?.OnnxRuntime,
                 OptimizedModelCache = provider?.OptimizedModelCache,
                 IntraOpThreads = ModelSettings.EffectiveIntraOpThreads(_modelOptions.CurrentValue, _limits),
                 Model = model is null ? null : Describe(model),
@@ -120,6 +122,7 @@ public sealed class DescribeService
             ExecutionProvider = model?.ExecutionProvider.Active,
             RequestedAccelerator = model?.ExecutionProvider.RequestedAccelerator,
             FallbackReason = model?.ExecutionProvider.FallbackReason,
+            ImageDecoder = model?.ImageDecoder,
             Model = model is null ? null : Describe(model),
             ModelPackagingDescription = model?.ModelPackagingDescription,
         };

@@ -97,7 +97,43 @@ public sealed class TwoModelDeploymentTests : IAsyncLifetime
         Assert.Contains(output, l => l.Contains("Model name 'inspection' is already served by com.example.", StringComparison.Ordinal));
     }
 
-    private async Task<(string Recipes, string Artifacts)> PrepareAsync()
+    [Fact]
+    public async Task Deployment_NvidiaModelOnACpuOnlyDevice_EndsBrokenSayingWhatIsMissingAndHowToAddIt_AsTheWorkerDoes()
+    {
+        // The model was packaged for Accelerator NVIDIA (Model.Accelerator gpu); the device declares no accelerator, so
+        // Greengrass installs the runtime's CPU artifact. The model component must not end BROKEN without saying why.
+        var (recipes, artifacts) = await PrepareAsync(nvidia: Colors);
+        await using var emulator = await StartEmulatorAsync();
+        var request = Request(recipes, artifacts, camera: null, new Dictionary<string, ConfigurationUpdate>
+        {
+            [Colors] = new(new JsonObject { ["Model"] = new JsonObject() }, []),
+        });
+        await using var deployment = await Deployment.CreateAsync(emulator, request, Options(), cancellationToken: Token);
+        var output = new ConcurrentQueue<(string Component, string Line)>();
+        deployment.OutputReceived += (_, line) => output.Enqueue((line.ComponentName, line.Text));
+
+        var failure = await Assert.ThrowsAsync<DeploymentFailedException>(() => deployment.StartAsync(Token));
+
+        var everything = string.Join("\n", output.Select(o => $"[{o.Component}] {o.Line}"));
+        Assert.Equal(Colors, failure.ComponentName);
+        Assert.Equal(ComponentLifecycleState.Broken, emulator.GetState(Colors));
+        const string said = "models register: the worker cannot serve model 'com.example.Colors' of com.example.Colors: ";
+        var refusal = output.Where(o => o.Component == Colors && o.Line.Contains(said, StringComparison.Ordinal)).Select(o => o.Line).FirstOrDefault();
+        Assert.True(refusal is not null, everything);
+        var reason = refusal[(refusal.IndexOf(said, StringComparison.Ordinal) + said.Length)..];
+        Assert.Contains("Model:Accelerator is 'gpu' but CUDA is unavailable", reason, StringComparison.Ordinal);
+        Assert.Contains("This is the worker's CPU build", reason, StringComparison.Ordinal);
+        Assert.Contains("platformOverride: {accelerator: nvidia}", reason, StringComparison.Ordinal);
+        Assert.Contains("redeploy com.example.EdgeInference", reason, StringComparison.Ordinal);
+        Assert.Contains("Model.Accelerator to auto or cpu", reason, StringComparison.Ordinal);
+
+        // The worker reported the very same text (its status message and describe take it from the same place) and never
+        // failed itself: only the model component broke (then the failed deployment stopped what it had started).
+        Assert.Contains(output, o => o.Component == Runtime && o.Line.Contains(reason, StringComparison.Ordinal));
+        Assert.DoesNotContain(emulator.StateChanges, change => change.ComponentName == Runtime && change.State is ComponentLifecycleState.Errored or ComponentLifecycleState.Broken);
+    }
+
+    private async Task<(string Recipes, string Artifacts)> PrepareAsync(string? nvidia = null)
     {
         _moto.RequireRunning();
         var recipes = Directory.CreateDirectory(_temp.Combine("deploy", "recipes")).FullName;
@@ -117,7 +153,10 @@ public sealed class TwoModelDeploymentTests : IAsyncLifetime
         foreach (var (project, package, component) in new[] { ("colors", TestModels.ColorClassifier, Colors), ("grey", TestModels.GreyAnomaly, Grey) })
         {
             Assert.Equal(0, (await cli.RunAsync("create-model", "--project-name", project, "--model", package)).ExitCode);
-            var job = await cli.RunAsync("start-model-packaging-job", "--project-name", project, "--model-version", "1", "--job-name", "job", "--configuration", SmallPackages.Configuration(component, "1.0.0"));
+            var configuration = component == nvidia
+                ? SmallPackages.Configuration(component, "1.0.0", """ "TargetPlatform": {"Os": "LINUX", "Arch": "X86_64", "Accelerator": "NVIDIA"}, "CompilerOptions": "{\"gpu-code\": \"sm_75\", \"trt-ver\": \"10.0\", \"cuda-ver\": \"13.0\"}" """)
+                : SmallPackages.Configuration(component, "1.0.0");
+            var job = await cli.RunAsync("start-model-packaging-job", "--project-name", project, "--model-version", "1", "--job-name", "job", "--configuration", configuration);
             Assert.True(job.ExitCode == 0, job.Stderr);
             var build = _temp.Combine("store", "projects", project, "jobs", "job", "greengrass-build");
             foreach (var recipe in Directory.EnumerateFiles(Path.Combine(build, "recipes")))
@@ -226,7 +265,7 @@ public sealed class TwoModelDeploymentTests : IAsyncLifetime
         foreach (var model in new[] { Colors, Grey })
         {
             var merge = updates.TryGetValue(model, out var existing) ? existing.Merge ?? [] : [];
-            merge["Model"] = new JsonObject { ["Accelerator"] = "cpu" };
+            merge["Model"] ??= new JsonObject { ["Accelerator"] = "cpu" }; // a test's own Model section keeps the packaged accelerator
             updates[model] = new ConfigurationUpdate(merge, []);
         }
 

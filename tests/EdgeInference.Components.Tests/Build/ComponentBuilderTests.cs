@@ -29,7 +29,8 @@ public sealed class ComponentBuilderTests : IDisposable
         Assert.Equal(
             [Path.Combine("com.example.EdgeInference", "1.0.0", "edge-inference-worker-linux-arm64.zip"), Path.Combine("com.example.EdgeInference", "1.0.0", "edge-inference-worker-linux-x64.zip")],
             Directory.EnumerateFiles(Path.Combine(_project.BuildDirectory, "artifacts"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Path.Combine(_project.BuildDirectory, "artifacts"), f)).Order());
-        Assert.Equal(2, RecipeYaml.Parse(await File.ReadAllTextAsync(result.RecipeFile, Token))["Manifests"]!.AsArray().Count);
+        // CPU only by default: the x86_64 NVIDIA manifest is left out (no GPU zip); the Jetson one runs the arm64 zip.
+        Assert.Equal(3, RecipeYaml.Parse(await File.ReadAllTextAsync(result.RecipeFile, Token))["Manifests"]!.AsArray().Count);
         Assert.Empty(result.KeptArtifacts);
     }
 
@@ -50,7 +51,7 @@ public sealed class ComponentBuilderTests : IDisposable
         Assert.NotEqual(x64Before, await File.ReadAllBytesAsync(x64, Token));
         Assert.Equal(["edge-inference-worker-linux-arm64.zip"], result.KeptArtifacts);
         Assert.Contains("Kept edge-inference-worker-linux-arm64.zip from an earlier build", log.ToString(), StringComparison.Ordinal);
-        Assert.Equal(["amd64", "aarch64"], result.Recipe.Recipe["Manifests"]!.AsArray().Select(m => m!["Platform"]!["architecture"]!.GetValue<string>()));
+        Assert.Equal(["aarch64", "amd64", "aarch64"], result.Recipe.Recipe["Manifests"]!.AsArray().Select(m => m!["Platform"]!["architecture"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -110,5 +111,61 @@ public sealed class ComponentBuilderTests : IDisposable
         var error = await Assert.ThrowsAsync<ComponentBuildException>(() => _project.BuildAsync());
 
         Assert.Contains("GDK reads recipe.yaml or recipe.json in the project folder", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BuildAsync_GpuVariant_ZipsTheGpuPublishAsItsOwnArtifactAndRecipeOffersItToNvidiaDevicesFirst()
+    {
+        var gpuPublish = Directory.CreateDirectory(Path.Combine(_project.PublishDirectory, "linux-x64-gpu")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(_project.PublishDirectory, "linux-x64")))
+        {
+            File.Copy(file, Path.Combine(gpuPublish, Path.GetFileName(file)));
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(gpuPublish, WorkerVariant.CudaProviderLibrary), "cuda provider", Token);
+        var log = new StringWriter();
+
+        var result = await ComponentBuilder.BuildAsync(
+            new ComponentBuildSettings(_project.ConfigPath, [], SkipDotnetPublish: true, PublishDirectory: _project.PublishDirectory, Variants: [WorkerVariant.Cpu, WorkerVariant.Gpu]),
+            log,
+            Token);
+
+        var gpuZip = Path.Combine(_project.ArtifactsDirectory(), "edge-inference-worker-linux-x64-gpu.zip");
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(gpuZip))
+        {
+            Assert.NotNull(zip.GetEntry(WorkerVariant.CudaProviderLibrary));
+            Assert.NotNull(zip.GetEntry("EdgeInference.Worker"));
+        }
+
+        Assert.Contains("no gpu variant for linux-arm64", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(
+            ["edge-inference-worker-linux-x64-gpu.zip", "edge-inference-worker-linux-arm64.zip", "edge-inference-worker-linux-x64.zip", "edge-inference-worker-linux-arm64.zip"],
+            result.Recipe.Recipe["Manifests"]!.AsArray().Select(m => m!["Artifacts"]![0]!["URI"]!.GetValue<string>().Split('/')[^1]));
+    }
+
+    [Fact]
+    public async Task BuildAsync_GpuVariantFromAPublishWithoutTheCudaProvider_IsRefusedSayingItIsNotAGpuPublish()
+    {
+        Directory.CreateDirectory(Path.Combine(_project.PublishDirectory, "linux-x64-gpu"));
+        File.Copy(Path.Combine(_project.PublishDirectory, "linux-x64", "EdgeInference.Worker"), Path.Combine(_project.PublishDirectory, "linux-x64-gpu", "EdgeInference.Worker"));
+
+        var error = await Assert.ThrowsAsync<ComponentBuildException>(() => ComponentBuilder.BuildAsync(
+            new ComponentBuildSettings(_project.ConfigPath, ["linux-x64"], SkipDotnetPublish: true, PublishDirectory: _project.PublishDirectory, Variants: [WorkerVariant.Gpu]),
+            TextWriter.Null,
+            Token));
+
+        Assert.Contains($"holds no {WorkerVariant.CudaProviderLibrary}", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_project.ArtifactsDirectory(), "edge-inference-worker-linux-x64-gpu.zip")));
+    }
+
+    [Fact]
+    public async Task BuildAsync_GpuVariantForArm64Only_IsRefusedAsNothingToBuild()
+    {
+        var error = await Assert.ThrowsAsync<ComponentBuildException>(() => ComponentBuilder.BuildAsync(
+            new ComponentBuildSettings(_project.ConfigPath, ["linux-arm64"], SkipDotnetPublish: true, PublishDirectory: _project.PublishDirectory, Variants: [WorkerVariant.Gpu]),
+            TextWriter.Null,
+            Token));
+
+        Assert.Contains("Nothing to build", error.Message, StringComparison.Ordinal);
     }
 }

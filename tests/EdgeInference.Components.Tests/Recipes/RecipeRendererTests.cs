@@ -33,6 +33,8 @@ public sealed class RecipeRendererTests
     [InlineData("Model/Accelerator", "auto")]
     [InlineData("Model/IntraOpThreads", "0")]
     [InlineData("Model/GraphOptimization", "all")]
+    [InlineData("Model/ImageDecoder", "auto")]
+    [InlineData("Model/OnnxRuntimeLibrary", "")]
     [InlineData("Mqtt/Host", "")]
     [InlineData("Mqtt/Port", "1883")]
     [InlineData("Mqtt/ClientId", "edge-inference-{ThingName}")]
@@ -84,32 +86,59 @@ public sealed class RecipeRendererTests
     }
 
     [Fact]
-    public void Render_RepositoryTemplate_ManifestPerArchitectureRunsWorkerFromItsZip()
+    public void Render_RepositoryTemplate_NvidiaManifestsFirstThenCpuManifestsEachWithItsZip()
     {
         var manifests = RenderTemplate(_ => true).Recipe["Manifests"]!.AsArray();
 
-        Assert.Equal(2, manifests.Count);
-        foreach (var (manifest, architecture, rid) in new[] { (manifests[0]!, "amd64", "linux-x64"), (manifests[1]!, "aarch64", "linux-arm64") })
+        (string Architecture, string? Accelerator, string Zip)[] expected =
+        [
+            ("amd64", "nvidia", "edge-inference-worker-linux-x64-gpu"),
+            ("aarch64", "nvidia", "edge-inference-worker-linux-arm64"),
+            ("amd64", null, "edge-inference-worker-linux-x64"),
+            ("aarch64", null, "edge-inference-worker-linux-arm64"),
+        ];
+        Assert.Equal(expected.Length, manifests.Count);
+        foreach (var (manifest, (architecture, accelerator, zip)) in manifests.Zip(expected))
         {
-            Assert.Equal("linux", manifest["Platform"]!["os"]!.GetValue<string>());
-            Assert.Equal(architecture, manifest["Platform"]!["architecture"]!.GetValue<string>());
+            var platform = manifest!["Platform"]!.AsObject();
+            Assert.Equal("linux", platform["os"]!.GetValue<string>());
+            Assert.Equal(architecture, platform["architecture"]!.GetValue<string>());
+            Assert.Equal(accelerator, platform["accelerator"]?.GetValue<string>());
+            Assert.Equal(accelerator is null ? 2 : 3, platform.Count);
             var artifact = Assert.Single(manifest["Artifacts"]!.AsArray())!;
-            Assert.Equal($"s3://BUCKET_NAME/com.example.EdgeInference/1.2.3/edge-inference-worker-{rid}.zip", artifact["URI"]!.GetValue<string>());
+            Assert.Equal($"s3://BUCKET_NAME/com.example.EdgeInference/1.2.3/{zip}.zip", artifact["URI"]!.GetValue<string>());
             Assert.Equal("ZIP", artifact["Unarchive"]!.GetValue<string>());
             Assert.Equal("ALL", artifact["Permission"]!["Execute"]!.GetValue<string>());
-            Assert.Equal("exec \"{work:path}/worker/EdgeInference.Worker\" --Transport=ipc", manifest["Lifecycle"]!["Run"]!["Script"]!.GetValue<string>());
-            Assert.Contains(
-                $"ln -sfn \"{{artifacts:decompressedPath}}/edge-inference-worker-{rid}\" \"{{work:path}}/worker\"",
-                manifest["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>(),
-                StringComparison.Ordinal);
+            Assert.Contains($"ln -sfn \"{{artifacts:decompressedPath}}/{zip}\" \"{{work:path}}/worker\"", Script(manifest, "Install"), StringComparison.Ordinal);
+            Assert.Contains("exec \"{work:path}/worker/EdgeInference.Worker\" --Transport=ipc", Script(manifest, "Run"), StringComparison.Ordinal);
             var environment = manifest["Lifecycle"]!["Run"]!["Setenv"]!;
             Assert.Equal("{work:path}/models", environment["Models__Repository"]!.GetValue<string>());
             Assert.Equal("{work:path}/optimized-models", environment["Model__OptimizedModelCache"]!.GetValue<string>());
-            Assert.Contains("libgtk-3", manifest["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.DoesNotContain("OpenCvSharpExtern", Script(manifest, "Install"), StringComparison.Ordinal);
         }
 
-        Assert.Contains("libOpenCvSharpExtern.so", manifests[1]!["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain("libOpenCvSharpExtern", manifests[0]!["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("--Model:OnnxRuntimeLibrary=\"$lib\"", Script(manifests[1]!, "Run"), StringComparison.Ordinal);
+        Assert.DoesNotContain("OnnxRuntimeLibrary", Script(manifests[3]!, "Run"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("amd64", "nvidia", "Linux x86_64 NVIDIA")]
+    [InlineData("aarch64", "nvidia", "Linux aarch64 NVIDIA Jetson")]
+    [InlineData("amd64", null, "Linux x86_64")]
+    [InlineData("aarch64", null, "Linux aarch64")]
+    [InlineData("amd64", "other", "Linux x86_64")]
+    public void Render_RepositoryTemplate_DeviceGetsTheFirstManifestItsPlatformMatches(string architecture, string? accelerator, string expected)
+    {
+        var manifests = RenderTemplate(_ => true).Recipe["Manifests"]!.AsArray().Select(m => m!.AsObject()).ToList();
+        var device = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["os"] = "linux", ["architecture"] = architecture, ["runtime"] = "aws_nucleus_classic" };
+        if (accelerator is not null)
+        {
+            device["accelerator"] = accelerator; // the nucleus's platformOverride adds it
+        }
+
+        var chosen = EdgeInference.Greengrass.Emulator.Recipes.PlatformMatcher.Select(manifests, device);
+
+        Assert.Equal(expected, chosen?["Name"]?.GetValue<string>());
     }
 
     [Fact]
@@ -131,9 +160,7 @@ public sealed class RecipeRendererTests
             Assert.Skip("The recipe's scripts are POSIX shell.");
         }
 
-        var lifecycle = RenderTemplate(_ => true).Recipe["Manifests"]![0]!["Lifecycle"]!;
-        var link = lifecycle["Install"]!["Script"]!.GetValue<string>().Split('\n').Single(line => line.TrimStart().StartsWith("ln -sfn", StringComparison.Ordinal));
-        var script = link + "\n" + lifecycle["Run"]!["Script"]!.GetValue<string>();
+        var manifest = RenderTemplate(_ => true).Recipe["Manifests"]![2]!;
         var root = Directory.CreateTempSubdirectory("run-script-").FullName;
         try
         {
@@ -146,16 +173,124 @@ public sealed class RecipeRendererTests
                 File.SetUnixFileMode(worker, (UnixFileMode)0b111_101_101);
             }
 
-            var resolved = script.Replace("{artifacts:decompressedPath}", Path.Combine(root, "decompressed"), StringComparison.Ordinal)
+            string Resolve(string step) => Script(manifest, step).Replace("{artifacts:decompressedPath}", Path.Combine(root, "decompressed"), StringComparison.Ordinal)
                 .Replace("{work:path}", work, StringComparison.Ordinal);
 
-            var first = await RunAsync("/bin/sh", "-c", resolved);
-            var again = await RunAsync("/bin/sh", "-c", resolved);
+            var install = await RunAsync("/bin/sh", "-c", Resolve("Install"));
+            var again = await RunAsync("/bin/sh", "-c", Resolve("Install"));
+            var run = await RunAsync("/bin/sh", "-c", Resolve("Run"));
 
-            Assert.Equal(0, first.ExitCode);
-            Assert.Equal($"worker {work}/worker/EdgeInference.Worker --Transport=ipc", first.Output.Trim());
+            Assert.Equal(0, install.ExitCode);
             Assert.Equal(0, again.ExitCode);
             Assert.Equal(decompressed, new FileInfo(Path.Combine(work, "worker")).LinkTarget);
+            Assert.Equal(0, run.ExitCode);
+            Assert.Equal($"worker {work}/worker/EdgeInference.Worker --Transport=ipc", run.Output.Trim());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("text")]
+    [InlineData("library")]
+    public async Task InstallAndRun_Jetson_CheckTheOnnxRuntimeLibraryAndPassItToTheWorker(string library)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("The recipe's scripts are POSIX shell.");
+        }
+
+        var manifest = RenderTemplate(_ => true).Recipe["Manifests"]![1]!;
+        var root = Directory.CreateTempSubdirectory("jetson-script-").FullName;
+        try
+        {
+            var decompressed = Directory.CreateDirectory(Path.Combine(root, "decompressed", "edge-inference-worker-linux-arm64")).FullName;
+            var work = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
+            var worker = Path.Combine(decompressed, "EdgeInference.Worker");
+            await File.WriteAllTextAsync(worker, "#!/bin/sh\necho \"worker $*\"\n", TestContext.Current.CancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(worker, (UnixFileMode)0b111_101_101);
+            }
+
+            var configured = Path.Combine(root, "onnxruntime", "libonnxruntime.so");
+            Directory.CreateDirectory(Path.GetDirectoryName(configured)!);
+            if (library == "text")
+            {
+                await File.WriteAllTextAsync(configured, "not a library", TestContext.Current.CancellationToken);
+            }
+            else if (library == "library")
+            {
+                // Any ELF shared object passes the Install check; the worker checks the ONNX Runtime version itself.
+                File.Copy(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so"), configured);
+            }
+
+            string Resolve(string step) => Script(manifest, step).Replace("{artifacts:decompressedPath}", Path.Combine(root, "decompressed"), StringComparison.Ordinal)
+                .Replace("{work:path}", work, StringComparison.Ordinal)
+                .Replace("{configuration:/Model/OnnxRuntimeLibrary}", configured, StringComparison.Ordinal);
+
+            var install = await RunAsync("/bin/sh", "-c", Resolve("Install"));
+
+            if (library == "library")
+            {
+                Assert.True(install.ExitCode == 0, install.Output);
+                Assert.Contains($"ONNX Runtime library {configured} found", install.Output, StringComparison.Ordinal);
+                var run = await RunAsync("/bin/sh", "-c", Resolve("Run"));
+                Assert.Equal($"worker --Transport=ipc --Model:OnnxRuntimeLibrary={configured}", run.Output.Trim());
+            }
+            else
+            {
+                Assert.Equal(1, install.ExitCode);
+                Assert.Contains($"the ONNX Runtime library {configured} is missing or not a shared library", install.Output, StringComparison.Ordinal);
+                Assert.Contains("./build.sh --config Release --update --build --parallel --build_shared_lib", install.Output, StringComparison.Ordinal);
+                Assert.Contains("sudo cmake --install build/Linux/Release", install.Output, StringComparison.Ordinal);
+                Assert.False(Directory.Exists(Path.Combine(work, "worker")));
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Install_JetsonWithNoLibraryConfigured_ChecksTheDefaultPath()
+    {
+        var script = Script(RenderTemplate(_ => true).Recipe["Manifests"]![1]!, "Install").Replace("{configuration:/Model/OnnxRuntimeLibrary}", string.Empty, StringComparison.Ordinal);
+        Assert.SkipWhen(File.Exists("/usr/local/lib/libonnxruntime.so"), "this machine has /usr/local/lib/libonnxruntime.so");
+
+        var install = await RunAsync("/bin/sh", "-c", script);
+
+        Assert.Equal(1, install.ExitCode);
+        Assert.Contains("the ONNX Runtime library /usr/local/lib/libonnxruntime.so is missing", install.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Install_X64Nvidia_WarnsNamingEachMissingCudaLibraryAndTheInstallStepButSucceeds()
+    {
+        var script = Script(RenderTemplate(_ => true).Recipe["Manifests"]![0]!, "Install");
+        var root = Directory.CreateTempSubdirectory("gpu-install-").FullName;
+        try
+        {
+            var resolved = script.Replace("{artifacts:decompressedPath}", root, StringComparison.Ordinal).Replace("{work:path}", root, StringComparison.Ordinal);
+            var libraries = (await RunAsync("/bin/sh", "-c", "(/sbin/ldconfig -p || ldconfig -p) 2>/dev/null")).Output;
+
+            var install = await RunAsync("/bin/sh", "-c", resolved);
+
+            Assert.Equal(0, install.ExitCode);
+            var missing = new[] { "libcuda.so.1", "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcurand.so.10", "libcudnn.so.9" }.Where(l => !libraries.Contains(l, StringComparison.Ordinal)).ToList();
+            if (missing.Count == 0)
+            {
+                Assert.Contains("CUDA 13 and cuDNN 9 found", install.Output, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Contains("CUDA libraries are missing: " + string.Join(' ', missing) + ".", install.Output, StringComparison.Ordinal);
+                Assert.Contains("sudo apt-get install -y cuda-libraries-13-0 cudnn9-cuda-13", install.Output, StringComparison.Ordinal);
+            }
         }
         finally
         {
@@ -166,9 +301,9 @@ public sealed class RecipeRendererTests
     [Fact]
     public void Render_OnlyX64Built_LeavesOutArm64Manifest()
     {
-        var rendered = RenderTemplate(file => file.Contains("linux-x64", StringComparison.Ordinal));
+        var rendered = RenderTemplate(file => file == "edge-inference-worker-linux-x64.zip");
 
-        Assert.Equal(["Linux aarch64"], rendered.DroppedManifests);
+        Assert.Equal(["Linux x86_64 NVIDIA", "Linux aarch64 NVIDIA Jetson", "Linux aarch64"], rendered.DroppedManifests);
         Assert.Equal(["edge-inference-worker-linux-x64.zip"], rendered.ArtifactFiles);
         Assert.Equal("amd64", Assert.Single(rendered.Recipe["Manifests"]!.AsArray())!["Platform"]!["architecture"]!.GetValue<string>());
     }
@@ -250,32 +385,33 @@ public sealed class RecipeRendererTests
         var published = RecipeRenderer.ForPublish(built, "1.2.4", "my-bucket", "jobs/j1/", ["edge-inference-worker-linux-x64.zip"]);
 
         Assert.Equal("1.2.4", published.Recipe["ComponentVersion"]!.GetValue<string>());
-        Assert.Equal("s3://my-bucket/jobs/j1/com.example.EdgeInference/1.2.4/edge-inference-worker-linux-x64.zip", published.Recipe["Manifests"]![0]!["Artifacts"]![0]!["URI"]!.GetValue<string>());
-        Assert.Equal("s3://BUCKET_NAME/com.example.EdgeInference/1.2.3/edge-inference-worker-linux-arm64.zip", published.Recipe["Manifests"]![1]!["Artifacts"]![0]!["URI"]!.GetValue<string>());
+        Assert.Equal("s3://my-bucket/jobs/j1/com.example.EdgeInference/1.2.4/edge-inference-worker-linux-x64.zip", published.Recipe["Manifests"]![2]!["Artifacts"]![0]!["URI"]!.GetValue<string>());
+        Assert.Equal("s3://BUCKET_NAME/com.example.EdgeInference/1.2.3/edge-inference-worker-linux-arm64.zip", published.Recipe["Manifests"]![3]!["Artifacts"]![0]!["URI"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task InstallScript_X64_ExitCodeAgreesWithLdconfig()
+    public async Task InstallScript_X64_SucceedsWithOrWithoutGtkAndSaysWhichDecoderCanRun()
     {
-        var work = Directory.CreateTempSubdirectory("install-script-").FullName;
+        var root = Directory.CreateTempSubdirectory("x64-install-").FullName;
         try
         {
-            var script = RenderTemplate(_ => true).Recipe["Manifests"]![0]!["Lifecycle"]!["Install"]!["Script"]!.GetValue<string>()
-                .Replace("{artifacts:decompressedPath}", Path.Combine(work, "decompressed"), StringComparison.Ordinal)
-                .Replace("{work:path}", work, StringComparison.Ordinal);
+            var script = Script(RenderTemplate(_ => true).Recipe["Manifests"]![2]!, "Install").Replace("{artifacts:decompressedPath}", root, StringComparison.Ordinal).Replace("{work:path}", root, StringComparison.Ordinal);
             var hasGtk = (await RunAsync("/bin/sh", "-c", "(/sbin/ldconfig -p || ldconfig -p) 2>/dev/null")).Output.Contains("libgtk-3.so.0", StringComparison.Ordinal);
 
             var (exitCode, output) = await RunAsync("/bin/sh", "-c", script);
 
-            Assert.Equal(hasGtk ? 0 : 1, exitCode);
-            Assert.Contains(hasGtk ? "native prerequisites found" : "sudo apt-get install -y libgtk-3-0", output, StringComparison.Ordinal);
-            Assert.Equal(hasGtk, new FileInfo(Path.Combine(work, "worker")).LinkTarget is not null);
+            Assert.Equal(0, exitCode);
+            Assert.Contains(hasGtk ? "OpenCV's prerequisites found" : "images are decoded with libvips", output, StringComparison.Ordinal);
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            Directory.Delete(root, recursive: true);
         }
     }
+
+    private static string Script(JsonNode manifest, string step) => manifest["Lifecycle"]![step] is JsonObject body
+        ? body["Script"]!.GetValue<string>()
+        : manifest["Lifecycle"]![step]!.GetValue<string>();
 
     private static RenderedRecipe RenderTemplate(Func<string, bool> built) =>
         RecipeRenderer.Render(File.ReadAllText(ComponentTestProject.TemplatePath), Options, built);

@@ -24,6 +24,15 @@ public sealed class OptionsValidatorsTests
         AssertFails(new MqttOptionsValidator().Validate(null, new MqttOptions { Port = port }).FailureMessage, key, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
+    public void Validate_OnnxRuntimeLibraryMissing_IsRefusedNamingTheKeyAndTheFile()
+    {
+        // Whether this process already runs ONNX Runtime (other tests load models) or not, a missing library is refused.
+        var message = new ModelOptionsValidator().Validate(null, new ModelOptions { Path = TestModels.ColorClassifier, OnnxRuntimeLibrary = "/nope/libonnxruntime.so" }).FailureMessage;
+
+        AssertFails(message, "Model:OnnxRuntimeLibrary", "/nope/libonnxruntime.so");
+    }
+
+    [Fact]
     public void Validate_SharedGroupOnEmbeddedBroker_Refused() =>
         AssertFails(new MqttOptionsValidator().Validate(null, new MqttOptions { SharedGroup = "g" }).FailureMessage, "Mqtt:SharedGroup", "embedded");
 

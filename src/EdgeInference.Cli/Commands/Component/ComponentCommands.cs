@@ -34,6 +34,12 @@ internal static class ComponentCommands
             Description = "Runtime identifier(s) to build (repeatable; default linux-x64 and linux-arm64).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var variants = new Option<string[]>("--variant")
+        {
+            Description = "cpu (default) and/or gpu (repeatable): gpu also builds edge-inference-worker-linux-x64-gpu.zip with ONNX Runtime's CUDA and TensorRT providers (restores the ~245 MB Microsoft.ML.OnnxRuntime.Gpu.Linux package), picked by devices whose nucleus declares platformOverride accelerator: nvidia.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        variants.AcceptOnlyFromAmong("cpu", "gpu");
         var skipPublish = new Option<bool>("--skip-dotnet-publish") { Description = "Use an existing publish folder (--publish-dir) instead of running dotnet publish." };
         var publishDir = new Option<string?>("--publish-dir") { Description = "With --skip-dotnet-publish: a folder per RID (DIR/RID/) or one folder for every RID." };
         var recipe = new Option<string?>("--recipe") { Description = "Recipe template (default recipe.yaml or recipe.json in the project folder, where GDK reads it)." };
@@ -41,7 +47,7 @@ internal static class ComponentCommands
         var output = new Option<string?>("--output") { Description = "Build folder (default greengrass-build next to gdk-config.json); a folder holding anything but recipes/ and artifacts/ is refused." };
         var command = new Command("build", "Publish the worker self-contained per RID, zip it, render the recipe and write GDK's layout (greengrass-build/recipes/recipe.yaml, greengrass-build/artifacts/NAME/VERSION/); zips of other RIDs are kept.")
         {
-            config, rids, skipPublish, publishDir, recipe, workerProject, output,
+            config, rids, variants, skipPublish, publishDir, recipe, workerProject, output,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -52,7 +58,8 @@ internal static class ComponentCommands
                 parseResult.GetValue(skipPublish),
                 parseResult.GetValue(publishDir),
                 parseResult.GetValue(workerProject),
-                parseResult.GetValue(output));
+                parseResult.GetValue(output),
+                parseResult.GetValue(variants) ?? []);
             return await RunAsync(parseResult, async (stdout, stderr) =>
             {
                 var result = await ComponentBuilder.BuildAsync(settings, stderr, cancellationToken).ConfigureAwait(false);

@@ -31,7 +31,7 @@ public sealed class ComponentCommandsTests
 
         var rendered = RecipeYaml.Parse(await File.ReadAllTextAsync(recipe, TestContext.Current.CancellationToken));
         Assert.Equal("1.0.0", rendered["ComponentVersion"]!.GetValue<string>());
-        Assert.Equal(2, rendered["Manifests"]!.AsArray().Count);
+        Assert.Equal(3, rendered["Manifests"]!.AsArray().Count); // Jetson (arm64 zip), x86_64, aarch64: no GPU zip by default
         Assert.Contains("of 16,000 bytes", error, StringComparison.Ordinal);
     }
 
