@@ -34,6 +34,62 @@ public static class TestImages
         return png;
     }
 
+    /// <summary>A baseline TIFF whose first IFD claims the size (LONG tags, either byte order); its strip is not there.</summary>
+    public static byte[] TiffHeaderClaiming(int width, int height, bool bigEndian = false)
+    {
+        (ushort Tag, ushort Type, uint Value)[] entries =
+        [
+            (256, 4, (uint)width), (257, 4, (uint)height), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+            (273, 4, 200), (277, 3, 1), (278, 4, (uint)height), (279, 4, (uint)width * (uint)height),
+        ];
+        var tiff = new byte[256];
+        (bigEndian ? "MM"u8 : "II"u8).CopyTo(tiff);
+        WriteUInt16(tiff.AsSpan(2), 42);
+        WriteUInt32(tiff.AsSpan(4), 8);
+        WriteUInt16(tiff.AsSpan(8), (ushort)entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var at = 10 + (i * 12);
+            WriteUInt16(tiff.AsSpan(at), entries[i].Tag);
+            WriteUInt16(tiff.AsSpan(at + 2), entries[i].Type);
+            WriteUInt32(tiff.AsSpan(at + 4), 1);
+            if (entries[i].Type == 3)
+            {
+                WriteUInt16(tiff.AsSpan(at + 8), (ushort)entries[i].Value);
+            }
+            else
+            {
+                WriteUInt32(tiff.AsSpan(at + 8), entries[i].Value);
+            }
+        }
+
+        return tiff;
+
+        void WriteUInt16(Span<byte> to, ushort value)
+        {
+            if (bigEndian)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(to, value);
+            }
+            else
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(to, value);
+            }
+        }
+
+        void WriteUInt32(Span<byte> to, uint value)
+        {
+            if (bigEndian)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(to, value);
+            }
+            else
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(to, value);
+            }
+        }
+    }
+
     private static byte[] Encode(Mat mat, string extension)
     {
         Cv2.ImEncode(extension, mat, out var bytes);

@@ -15,7 +15,7 @@ public sealed record FrameSpec(int Width, int Height, ResizeMode ResizeMode)
 /// <summary>
 /// The one decoder contract: encoded bytes in, the model's frame out — decoded, fitted to <see cref="Frame"/> (stretch,
 /// centre crop or letterbox) and written as packed 8-bit RGB. Every decoder passes the same header gate first
-/// (<see cref="ImageHeaderGate"/>: empty, broken header, over <c>Limits:MaxImagePixels</c>, truncated JPEG), so the
+/// (<see cref="ImageHeaderGate"/>: empty, unsupported format, broken header, over <c>Limits:MaxImagePixels</c>, truncated JPEG), so the
 /// pixel limit holds whichever library decodes. Thread-safe: requests decode concurrently.
 /// </summary>
 public abstract class ImageDecoder
@@ -52,8 +52,8 @@ public abstract class ImageDecoder
     /// <summary>A mid-grey JPEG of the given size made with this decoder's library (the warm-up image).</summary>
     public abstract byte[] EncodeGreyJpeg(int width, int height);
 
-    /// <summary>Decodes data that passed the gate; <paramref name="header"/> is null for formats the gate does not read.</summary>
-    protected abstract void DecodeChecked(ReadOnlySpan<byte> data, ImageHeader? header, Span<byte> rgb);
+    /// <summary>Decodes data that passed the gate, whose <paramref name="header"/> it read.</summary>
+    protected abstract void DecodeChecked(ReadOnlySpan<byte> data, ImageHeader header, Span<byte> rgb);
 
     /// <summary>The refusal of this decoder's library, naming the decoder (the other decoder may read the image).</summary>
     protected InferenceException Refused(string what, Exception? inner = null) =>

@@ -12,9 +12,16 @@ public readonly record struct ImageHeader(string Format, int Width, int Height)
 
     public long Pixels => (long)Width * Height;
 
+    /// <summary>The formats <see cref="TryRead"/> reads, as a refusal names them.</summary>
+    public const string SupportedFormats = "JPEG, PNG, GIF, BMP, WebP, TIFF or PNM (P1–P6)";
+
+    /// <summary>The most IFD entries or PNM header bytes read before giving up (a header is far smaller).</summary>
+    private const int MaxHeaderItems = 4096;
+
     /// <summary>
-    /// Reads PNG, JPEG, GIF, BMP and WebP headers. Returns false for other formats (left to the decoder and
-    /// its own pixel limit); throws <see cref="FormatException"/> for a known format whose header is broken.
+    /// Reads JPEG, PNG, GIF, BMP, WebP, TIFF (the first page's IFD) and PNM (P1–P6) headers. Returns false for any
+    /// other payload (the gate refuses it as an unsupported format); throws <see cref="FormatException"/> for a known
+    /// format whose header is broken.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> data, out ImageHeader header)
     {
@@ -55,6 +62,18 @@ public readonly record struct ImageHeader(string Format, int Width, int Height)
         if (data.Length >= 16 && data.StartsWith("RIFF"u8) && data.Slice(8, 4).SequenceEqual("WEBP"u8))
         {
             header = ReadWebP(data);
+            return true;
+        }
+
+        if (data.StartsWith("II*\0"u8) || data.StartsWith("MM\0*"u8))
+        {
+            header = ReadTiff(data);
+            return true;
+        }
+
+        if (data.Length >= 2 && data[0] == (byte)'P' && data[1] is >= (byte)'1' and <= (byte)'6')
+        {
+            header = ReadPnm(data);
             return true;
         }
 
@@ -177,6 +196,104 @@ public readonly record struct ImageHeader(string Format, int Width, int Height)
 
         throw new FormatException("WebP has an unknown first chunk.");
     }
+
+    /// <summary>ImageWidth (256) and ImageLength (257) of a classic TIFF's first IFD, SHORT or LONG, either byte order.</summary>
+    private static ImageHeader ReadTiff(ReadOnlySpan<byte> data)
+    {
+        var bigEndian = data[0] == (byte)'M';
+        Require(data, 8, "TIFF");
+        var ifd = ReadUInt32(data[4..], bigEndian);
+        if (ifd < 8 || ifd > data.Length - 2)
+        {
+            throw new FormatException($"TIFF's first IFD offset {ifd} is outside the {data.Length}-byte payload.");
+        }
+
+        var entries = ReadUInt16(data[(int)ifd..], bigEndian);
+        if (entries == 0 || entries > MaxHeaderItems)
+        {
+            throw new FormatException($"TIFF's first IFD has {entries} entries.");
+        }
+
+        Require(data, (int)ifd + 2 + (entries * 12), "TIFF");
+        long? width = null, height = null;
+        for (var i = 0; i < entries; i++)
+        {
+            var entry = data.Slice((int)ifd + 2 + (i * 12), 12);
+            var tag = ReadUInt16(entry, bigEndian);
+            if (tag is not (256 or 257))
+            {
+                continue;
+            }
+
+            long value = ReadUInt16(entry[2..], bigEndian) switch
+            {
+                3 => ReadUInt16(entry[8..], bigEndian),
+                4 => ReadUInt32(entry[8..], bigEndian),
+                var type => throw new FormatException($"TIFF tag {tag} has type {type}; SHORT or LONG is expected."),
+            };
+            if (tag == 256)
+            {
+                width = value;
+            }
+            else
+            {
+                height = value;
+            }
+        }
+
+        return width is { } w && height is { } h
+            ? new ImageHeader("tiff", ToInt((uint)Math.Min(w, uint.MaxValue)), ToInt((uint)Math.Min(h, uint.MaxValue)))
+            : throw new FormatException("TIFF's first IFD has no ImageWidth or ImageLength.");
+    }
+
+    /// <summary>Width and height of a netpbm header: the magic, then two decimal numbers among whitespace and # comments.</summary>
+    private static ImageHeader ReadPnm(ReadOnlySpan<byte> data)
+    {
+        Span<long> numbers = stackalloc long[2];
+        var found = 0;
+        var position = 2;
+        var limit = Math.Min(data.Length, MaxHeaderItems);
+        while (found < 2 && position < limit)
+        {
+            var c = data[position];
+            if (c == (byte)'#')
+            {
+                while (position < limit && data[position] is not ((byte)'\n' or (byte)'\r'))
+                {
+                    position++;
+                }
+            }
+            else if (c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f')
+            {
+                position++;
+            }
+            else if (c is >= (byte)'0' and <= (byte)'9')
+            {
+                long value = 0;
+                while (position < limit && data[position] is >= (byte)'0' and <= (byte)'9')
+                {
+                    value = Math.Min((value * 10) + (data[position] - '0'), int.MaxValue);
+                    position++;
+                }
+
+                numbers[found++] = value;
+            }
+            else
+            {
+                throw new FormatException($"PNM header has '{(char)c}' at byte {position} where a size is expected.");
+            }
+        }
+
+        return found == 2
+            ? new ImageHeader("pnm", (int)numbers[0], (int)numbers[1])
+            : throw new FormatException($"PNM header is truncated ({data.Length} bytes).");
+    }
+
+    private static ushort ReadUInt16(ReadOnlySpan<byte> data, bool bigEndian) =>
+        bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(data) : BinaryPrimitives.ReadUInt16LittleEndian(data);
+
+    private static uint ReadUInt32(ReadOnlySpan<byte> data, bool bigEndian) =>
+        bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(data) : BinaryPrimitives.ReadUInt32LittleEndian(data);
 
     private static void Require(ReadOnlySpan<byte> data, int length, string format)
     {

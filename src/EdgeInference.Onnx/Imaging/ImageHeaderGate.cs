@@ -3,14 +3,16 @@ using EdgeInference.Core.Inference;
 namespace EdgeInference.Onnx.Imaging;
 
 /// <summary>
-/// What every decoder checks before it decodes a pixel: the payload is not empty, a header the gate reads is sound and
-/// within <c>Limits:MaxImagePixels</c>, and a JPEG is not cut off. It allocates no pixel memory.
+/// What every decoder checks before it decodes a pixel: the payload is not empty, it is one of the formats the gate reads
+/// (<see cref="ImageHeader.SupportedFormats"/>; anything else is refused, never handed to a decoder whose own limit is
+/// unknown), its header is sound and within <c>Limits:MaxImagePixels</c>, and a JPEG is not cut off. It allocates no
+/// pixel memory.
 /// </summary>
 public static class ImageHeaderGate
 {
-    /// <summary>The header when the format is one the gate reads (JPEG, PNG, GIF, BMP, WebP), else null (the decoder checks the size).</summary>
+    /// <summary>The header of an image the decoders may decode.</summary>
     /// <exception cref="InferenceException">Code InvalidImage, saying what is wrong.</exception>
-    public static ImageHeader? Check(ReadOnlySpan<byte> data, long maxPixels)
+    public static ImageHeader Check(ReadOnlySpan<byte> data, long maxPixels)
     {
         if (data.IsEmpty)
         {
@@ -22,7 +24,8 @@ public static class ImageHeaderGate
         {
             if (!ImageHeader.TryRead(data, out header))
             {
-                return null;
+                throw InferenceException.InvalidImage(
+                    $"The payload is not an image in a format the worker reads ({ImageHeader.SupportedFormats}); it was not decoded.");
             }
         }
         catch (FormatException ex)
@@ -44,7 +47,7 @@ public static class ImageHeaderGate
         return header;
     }
 
-    /// <summary>The limit check itself, for a size a decoder read from a header the gate does not parse.</summary>
+    /// <summary>The limit check itself, also for the size a decoder's own header read gives (a second line of defence).</summary>
     /// <exception cref="InferenceException">Code InvalidImage, naming the size and the limit.</exception>
     public static void ThrowIfOverLimit(string format, long width, long height, long maxPixels)
     {

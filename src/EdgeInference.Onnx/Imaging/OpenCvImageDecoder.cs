@@ -29,7 +29,7 @@ public sealed class OpenCvImageDecoder : ImageDecoder
     }
 
     /// <summary>The imread mode for a JPEG of this size (reduced decoding), else full colour.</summary>
-    internal ImreadModes ModeFor(ImageHeader? header) =>
+    internal ImreadModes ModeFor(ImageHeader header) =>
         header is { Format: ImageHeader.Jpeg } jpeg
             ? FrameGeometry.JpegReduction(jpeg.Width, jpeg.Height, Frame) switch
             {
@@ -40,7 +40,7 @@ public sealed class OpenCvImageDecoder : ImageDecoder
             }
             : ImreadModes.Color;
 
-    protected override void DecodeChecked(ReadOnlySpan<byte> data, ImageHeader? header, Span<byte> rgb)
+    protected override void DecodeChecked(ReadOnlySpan<byte> data, ImageHeader header, Span<byte> rgb)
     {
         Mat decoded;
         try
@@ -56,9 +56,7 @@ public sealed class OpenCvImageDecoder : ImageDecoder
         {
             if (decoded.Empty())
             {
-                throw header is { } known
-                    ? Refused($"could not decode the {known.Format} image (corrupt or truncated data).")
-                    : Refused("does not read this payload: it is not JPEG, PNG, BMP, GIF, WebP, TIFF or PNM.");
+                throw Refused($"could not decode the {header.Format} image (corrupt or truncated data).");
             }
 
             using var fitted = Fit(decoded);

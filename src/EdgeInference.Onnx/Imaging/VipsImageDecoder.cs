@@ -39,14 +39,12 @@ public sealed class VipsImageDecoder : ImageDecoder
         return bytes.JpegsaveBuffer(q: 90);
     }
 
-    protected override void DecodeChecked(ReadOnlySpan<byte> data, ImageHeader? header, Span<byte> rgb)
+    protected override void DecodeChecked(ReadOnlySpan<byte> data, ImageHeader header, Span<byte> rgb)
     {
         var loader = Image.FindLoadBuffer(data);
         if (loader is null)
         {
-            throw header is { } known
-                ? Refused($"could not read the {known.Format} image: libvips has no loader for it (BMP and PNM need Model:ImageDecoder opencv, on linux-x64).")
-                : Refused("does not read this payload: it is not JPEG, PNG, WebP, GIF or TIFF (BMP and PNM need Model:ImageDecoder opencv, on linux-x64).");
+            throw Refused($"could not read the {header.Format} image: libvips has no loader for it (BMP and PNM need Model:ImageDecoder opencv, on linux-x64).");
         }
 
         if (!AllowedLoaders.Any(allowed => loader.StartsWith(allowed, StringComparison.Ordinal)))
@@ -66,7 +64,7 @@ public sealed class VipsImageDecoder : ImageDecoder
         }
     }
 
-    private Image Load(ReadOnlySpan<byte> data, ImageHeader? header)
+    private Image Load(ReadOnlySpan<byte> data, ImageHeader header)
     {
         var shrink = header is { Format: ImageHeader.Jpeg } jpeg ? FrameGeometry.JpegReduction(jpeg.Width, jpeg.Height, Frame) : 1;
         var image = shrink > 1
@@ -74,9 +72,9 @@ public sealed class VipsImageDecoder : ImageDecoder
             : Image.NewFromBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated);
         try
         {
-            // Formats the gate does not read (TIFF) are held to the same limit, from libvips' header read.
+            // A second line of defence: the size libvips read itself (a TIFF page it chose, say) is held to the same limit.
             var (width, height) = (image.Width * (long)shrink, image.Height * (long)shrink);
-            ImageHeaderGate.ThrowIfOverLimit(header?.Format ?? LoaderFormat(image), width, height, MaxPixels);
+            ImageHeaderGate.ThrowIfOverLimit(header.Format, width, height, MaxPixels);
             return ToRgb8(image);
         }
         catch
@@ -179,9 +177,6 @@ public sealed class VipsImageDecoder : ImageDecoder
         old.Dispose();
         return next;
     }
-
-    private static string LoaderFormat(Image image) =>
-        image.Contains("vips-loader") && image.Get("vips-loader") is string loader ? loader.Replace("load_buffer", string.Empty, StringComparison.Ordinal).Replace("load_source", string.Empty, StringComparison.Ordinal) : "image";
 
     private static string FirstLine(string message)
     {

@@ -154,6 +154,64 @@ public sealed class ImageHeaderTests
         Assert.Throws<FormatException>(() => ImageHeader.TryRead(jpeg, out _));
     }
 
+    [Theory]
+    [InlineData(".tiff", "tiff")]
+    [InlineData(".ppm", "pnm")]
+    [InlineData(".pgm", "pnm")]
+    public void TryRead_TiffAndPnmEncodedByOpenCv_GiveFormatAndSize(string extension, string format)
+    {
+        var image = extension == ".pgm"
+            ? Grey(123, 45, extension)
+            : TestImages.Solid(123, 45, (10, 200, 30), extension);
+
+        Assert.True(ImageHeader.TryRead(image, out var header));
+        Assert.Equal(new ImageHeader(format, 123, 45), header);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TryRead_TiffClaimingAHugeSize_GivesTheClaimedSizeInEitherByteOrder(bool bigEndian)
+    {
+        Assert.True(ImageHeader.TryRead(TestImages.TiffHeaderClaiming(16_000, 15_000, bigEndian), out var header));
+
+        Assert.Equal(new ImageHeader("tiff", 16_000, 15_000), header);
+    }
+
+    [Fact]
+    public void TryRead_TiffWithBrokenIfd_ThrowsFormatException()
+    {
+        var tiff = TestImages.TiffHeaderClaiming(10, 10);
+        var pastTheEnd = (byte[])tiff.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(pastTheEnd.AsSpan(4), 10_000);
+        var noSize = (byte[])tiff.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(noSize.AsSpan(10), 300);
+        BinaryPrimitives.WriteUInt16LittleEndian(noSize.AsSpan(22), 301);
+
+        Assert.Contains("outside", Assert.Throws<FormatException>(() => ImageHeader.TryRead(pastTheEnd, out _)).Message, StringComparison.Ordinal);
+        Assert.Contains("no ImageWidth or ImageLength", Assert.Throws<FormatException>(() => ImageHeader.TryRead(noSize, out _)).Message, StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => ImageHeader.TryRead(tiff.AsSpan(0, 40), out _));
+    }
+
+    [Theory]
+    [InlineData("P6\n1 1\n255\n", 1, 1)]
+    [InlineData("P5 # comment 9 9\n640\t480 255 ", 640, 480)]
+    [InlineData("P1\n#\n#x\n3\r\n2\n", 3, 2)]
+    public void TryRead_PnmHeaders_GiveTheSize(string text, int width, int height)
+    {
+        Assert.True(ImageHeader.TryRead(Encoding.ASCII.GetBytes(text), out var header));
+
+        Assert.Equal(new ImageHeader("pnm", width, height), header);
+    }
+
+    [Theory]
+    [InlineData("P6\n640")]
+    [InlineData("P6\nwide 480\n")]
+    public void TryRead_BrokenPnmHeader_ThrowsFormatException(string text)
+    {
+        Assert.Throws<FormatException>(() => ImageHeader.TryRead(Encoding.ASCII.GetBytes(text), out _));
+    }
+
     [Fact]
     public void TryRead_WebPWithUnknownChunk_ThrowsFormatException()
     {
@@ -165,8 +223,8 @@ public sealed class ImageHeaderTests
 
     [Theory]
     [InlineData(new byte[] { })]
-    [InlineData(new byte[] { 0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00 })] // TIFF
-    [InlineData(new byte[] { (byte)'P', (byte)'6', (byte)'\n', (byte)'1', (byte)' ', (byte)'1', (byte)'\n' })] // PNM
+    [InlineData(new byte[] { 0x49, 0x49, 0x2B, 0x00, 0x08, 0x00, 0x00, 0x00 })] // BigTIFF
+    [InlineData(new byte[] { (byte)'P', (byte)'7', (byte)'\n' })] // PAM
     [InlineData(new byte[] { (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o' })]
     [InlineData(new byte[] { 0xFF, 0xD8 })]
     public void TryRead_UnknownFormat_ReturnsFalse(byte[] data)
@@ -237,5 +295,12 @@ public sealed class ImageHeaderTests
         target[0] = (byte)value;
         target[1] = (byte)(value >> 8);
         target[2] = (byte)(value >> 16);
+    }
+
+    private static byte[] Grey(int width, int height, string extension)
+    {
+        using var mat = new Mat(height, width, MatType.CV_8UC1, Scalar.All(77));
+        Cv2.ImEncode(extension, mat, out var bytes);
+        return bytes;
     }
 }

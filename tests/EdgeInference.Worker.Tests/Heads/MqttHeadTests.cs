@@ -71,6 +71,8 @@ public sealed class MqttHeadTests
         ("truncated JPEG", ErrorCodes.InvalidImage),
         ("random bytes", ErrorCodes.InvalidImage),
         ("PNG claiming 50000x50000", ErrorCodes.InvalidImage),
+        ("TIFF claiming 16000x16000", ErrorCodes.InvalidImage),
+        ("SVG", ErrorCodes.InvalidImage),
         ("payload over the limit", ErrorCodes.PayloadTooLarge),
         ("invalid JSON", ErrorCodes.InvalidRequest),
         ("bad base64", ErrorCodes.InvalidRequest),
@@ -89,6 +91,8 @@ public sealed class MqttHeadTests
             ["truncated JPEG"] = jpeg[..(jpeg.Length / 2)],
             ["random bytes"] = RandomBytes(5000),
             ["PNG claiming 50000x50000"] = TestImages.PngHeaderClaiming(50000, 50000),
+            ["TIFF claiming 16000x16000"] = TestImages.TiffHeaderClaiming(16000, 16000),
+            ["SVG"] = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"9000\" height=\"9000\"/>"u8.ToArray(),
             ["payload over the limit"] = RandomBytes(230_000), // within the broker's packet limit (limit + 64 KB of headers): answered PayloadTooLarge
             ["invalid JSON"] = "{\"RequestId\": \"bad-json\", \"Image\": "u8.ToArray(),
             ["bad base64"] = "{\"RequestId\": \"bad-b64\", \"Image\": \"***not base64***\"}"u8.ToArray(),

@@ -62,6 +62,7 @@ public sealed class IpcHeadTests
             (jpeg[..(jpeg.Length / 2)], ErrorCodes.InvalidImage),
             (random, ErrorCodes.InvalidImage),
             (TestImages.PngHeaderClaiming(50000, 50000), ErrorCodes.InvalidImage),
+            (TestImages.TiffHeaderClaiming(16000, 16000), ErrorCodes.InvalidImage),
             (big, ErrorCodes.PayloadTooLarge),
             ("{\"RequestId\": \"bad-json\", \"Image\": "u8.ToArray(), ErrorCodes.InvalidRequest),
             ("{\"RequestId\": \"bad-b64\", \"Image\": \"***\"}"u8.ToArray(), ErrorCodes.InvalidRequest),
