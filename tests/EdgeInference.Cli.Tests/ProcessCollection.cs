@@ -1,5 +1,9 @@
 using EdgeInference.Testing;
+using EdgeInference.Testing.Aws;
 using Xunit;
+
+// One moto for the whole assembly: it takes seconds to start, and each test uses bucket and component names of its own.
+[assembly: AssemblyFixture(typeof(MotoServer))]
 
 namespace EdgeInference.Cli.Tests;
 

@@ -21,24 +21,17 @@ namespace EdgeInference.Cli.Tests.EndToEnd;
 /// from STS — moto — with the token exchange service's credentials).
 /// </summary>
 [Collection(ProcessTests.Collection)]
-public sealed class TwoModelDeploymentTests : IAsyncLifetime
+public sealed class TwoModelDeploymentTests(MotoServer moto) : IDisposable
 {
     private const string Runtime = "com.example.EdgeInference";
     private const string Colors = "com.example.Colors";
     private const string Grey = "com.example.Grey";
     private const string Camera = "com.example.TwoModelCamera";
     private readonly TempDirectory _temp = new();
-    private readonly MotoServer _moto = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync() => _moto.InitializeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _moto.DisposeAsync();
-        _temp.Dispose();
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Deployment_TwoModelsAndACamera_EachRequestAnsweredOnceByTheModelItNamed_WithThatComponentsArn()
@@ -135,7 +128,7 @@ public sealed class TwoModelDeploymentTests : IAsyncLifetime
 
     private async Task<(string Recipes, string Artifacts)> PrepareAsync(string? nvidia = null)
     {
-        _moto.RequireRunning();
+        moto.RequireRunning();
         var recipes = Directory.CreateDirectory(_temp.Combine("deploy", "recipes")).FullName;
         var artifacts = Directory.CreateDirectory(_temp.Combine("deploy", "artifacts")).FullName;
 
@@ -258,7 +251,7 @@ public sealed class TwoModelDeploymentTests : IAsyncLifetime
             new JsonObject
             {
                 ["Model"] = new JsonObject { ["Accelerator"] = "cpu", ["IntraOpThreads"] = "1", ["OptimizedModelCache"] = "off" },
-                ["Greengrass"] = new JsonObject { ["StsEndpoint"] = _moto.Url },
+                ["Greengrass"] = new JsonObject { ["StsEndpoint"] = moto.Url },
                 ["Ipc"] = new JsonObject { ["Target"] = "local" },
             },
             []);

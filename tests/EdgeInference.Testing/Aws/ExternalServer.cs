@@ -2,23 +2,29 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace EdgeInference.Testing.Aws;
 
-/// <summary>A real server process (s3rver, moto) on a free loopback port, stopped by its PID on dispose.</summary>
+/// <summary>
+/// A real server process (s3rver, moto) listening on a loopback port the OS assigned (started with port 0; the port is
+/// read back from the line the server prints when it listens, so no other process can take it in between), stopped by its
+/// PID on dispose.
+/// </summary>
 public sealed class ExternalServer : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Task<int> _port;
     private readonly StringBuilder _output = new();
 
-    private ExternalServer(Process process, int port)
+    private ExternalServer(Process process, Task<int> port)
     {
         _process = process;
-        Port = port;
+        _port = port;
     }
 
-    public int Port { get; }
+    public int Port => _port.IsCompletedSuccessfully ? _port.Result : throw new InvalidOperationException("The server has not said where it listens.");
 
     public string Url => $"http://127.0.0.1:{Port}";
 
@@ -33,6 +39,7 @@ public sealed class ExternalServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A loopback port nothing listens on now (for tests of an unreachable endpoint only: nothing is started on it).</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -40,8 +47,11 @@ public sealed class ExternalServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts the process and waits (bounded) until the port accepts connections.</summary>
-    public static async Task<ExternalServer> StartAsync(string fileName, IEnumerable<string> arguments, int port, TimeSpan readyTimeout, string? workingDirectory = null)
+    /// <summary>
+    /// Starts the process (told to listen on port 0) and waits, bounded, for the line matching
+    /// <paramref name="listening"/>, whose first group is the port it bound; returns once that port accepts connections.
+    /// </summary>
+    public static async Task<ExternalServer> StartAsync(string fileName, IEnumerable<string> arguments, Regex listening, TimeSpan readyTimeout, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -56,36 +66,53 @@ public sealed class ExternalServer : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var server = new ExternalServer(process, port);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        var port = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new ExternalServer(process, port.Task);
+        void OnLine(string? line)
+        {
+            server.Append(line);
+            if (line is not null && listening.Match(line) is { Success: true } match)
+            {
+                port.TrySetResult(int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < readyTimeout)
+        using var timeout = new CancellationTokenSource(readyTimeout);
+        try
         {
-            if (process.HasExited)
+            var exited = process.WaitForExitAsync(timeout.Token);
+            if (await Task.WhenAny(port.Task, exited) != port.Task)
             {
-                await process.WaitForExitAsync();
-                throw new ExternalServerException($"{fileName} exited with {process.ExitCode} before listening on {port}:\n{server.Output}");
+                await exited;
+                throw new ExternalServerException($"{fileName} exited with {process.ExitCode} before listening:\n{server.Output}");
             }
 
-            try
+            var bound = await port.Task;
+            while (true)
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
+                try
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync(IPAddress.Loopback, bound, timeout.Token);
+                    return server;
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(50, timeout.Token);
+                }
             }
         }
-
-        await server.DisposeAsync();
-        throw new ExternalServerException($"{fileName} did not listen on {port} within {readyTimeout.TotalSeconds:0} s:\n{server.Output}");
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            await server.DisposeAsync();
+            throw new ExternalServerException($"{fileName} did not listen within {readyTimeout.TotalSeconds:0} s:\n{server.Output}");
+        }
     }
 
     public async ValueTask DisposeAsync()

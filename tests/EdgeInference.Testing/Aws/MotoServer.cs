@@ -4,9 +4,10 @@ namespace EdgeInference.Testing.Aws;
 
 /// <summary>
 /// moto (<c>python3 -m moto.server</c>) as the S3 and STS of the tests: any access key works and
-/// GetCallerIdentity answers account 123456789012. Shared by the tests of a class; skipped where moto is absent.
+/// GetCallerIdentity answers account 123456789012. One per test assembly (an assembly fixture: moto takes seconds to
+/// start), so each test uses names of its own (buckets, components); skipped where moto is absent.
 /// </summary>
-public sealed class MotoServer : IAsyncLifetime
+public sealed partial class MotoServer : IAsyncLifetime
 {
     public const string Account = "123456789012";
 
@@ -19,14 +20,17 @@ public sealed class MotoServer : IAsyncLifetime
     {
         try
         {
-            var port = ExternalServer.FreePort();
-            _server = await ExternalServer.StartAsync("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], port, TimeSpan.FromSeconds(30));
+            _server = await ExternalServer.StartAsync(
+                "python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"], Listening(), TimeSpan.FromSeconds(60));
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or ExternalServerException)
         {
             _unavailableReason = ex.Message;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Running on http://127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex Listening();
 
     /// <summary>Skips the calling test when moto could not start because it is not installed.</summary>
     public void RequireRunning()

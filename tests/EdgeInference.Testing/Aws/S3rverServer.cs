@@ -3,7 +3,7 @@ using Xunit;
 namespace EdgeInference.Testing.Aws;
 
 /// <summary>s3rver (npm, tests/node) with one configured bucket in a temporary folder; credentials S3RVER/S3RVER.</summary>
-public sealed class S3rverServer : IAsyncLifetime
+public sealed partial class S3rverServer : IAsyncLifetime
 {
     public const string Bucket = "component-artifacts";
     public const string AccessKey = "S3RVER";
@@ -24,13 +24,12 @@ public sealed class S3rverServer : IAsyncLifetime
             return;
         }
 
-        var port = ExternalServer.FreePort();
         try
         {
             _server = await ExternalServer.StartAsync(
                 "node",
-                [script, "-d", DataDirectory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", Bucket],
-                port,
+                [script, "-d", DataDirectory, "-a", "127.0.0.1", "-p", "0", "--configure-bucket", Bucket],
+                Listening(),
                 TimeSpan.FromSeconds(30));
         }
         catch (System.ComponentModel.Win32Exception ex)
@@ -56,4 +55,7 @@ public sealed class S3rverServer : IAsyncLifetime
 
         Directory.Delete(DataDirectory, recursive: true);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"S3rver listening on 127\.0\.0\.1:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex Listening();
 }

@@ -10,7 +10,7 @@ namespace EdgeInference.Cli.Tests.Commands.Component;
 
 /// <summary>`component publish` as a child process (the real CLI, credentials in its environment) against moto and the in-process GreengrassV2.</summary>
 [Collection(ProcessTests.Collection)]
-public sealed class ComponentPublishCommandTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class ComponentPublishCommandTests(MotoServer moto) : IAsyncLifetime
 {
     private static readonly BasicAWSCredentials Credentials = new("AKIDTEST", "secret");
     private readonly ComponentTestProject _project = new();

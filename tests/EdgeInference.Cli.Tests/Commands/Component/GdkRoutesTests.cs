@@ -25,7 +25,7 @@ namespace EdgeInference.Cli.Tests.Commands.Component;
 /// </para>
 /// </summary>
 [Collection(ProcessTests.Collection)]
-public sealed class GdkRoutesTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class GdkRoutesTests(MotoServer moto) : IAsyncLifetime
 {
     private const string Region = "us-east-1";
     private const string GdkBucket = "edge-inference-components-us-east-1-123456789012";
@@ -93,8 +93,9 @@ public sealed class GdkRoutesTests(MotoServer moto) : IClassFixture<MotoServer>,
             && r.RawTarget == "/greengrass/v2/components/arn%3Aaws%3Agreengrass%3Aus-east-1%3A123456789012%3Acomponents%3Acom.example.EdgeInference/versions");
         var gdkRecipe = RecipeYaml.Parse(Encoding.UTF8.GetString(Assert.Single(_gdkGreengrass.Recipes).Value));
         Assert.Equal("1.0.0", gdkRecipe["ComponentVersion"]!.GetValue<string>());
+        // A CPU build leaves the NVIDIA x86-64 manifest out (no GPU zip); Jetson's manifest runs the arm64 zip with NVIDIA's ONNX Runtime.
         Assert.Equal(
-            [$"s3://{GdkBucket}/com.example.EdgeInference/1.0.0/edge-inference-worker-linux-x64.zip", $"s3://{GdkBucket}/com.example.EdgeInference/1.0.0/edge-inference-worker-linux-arm64.zip"],
+            [.. new[] { "linux-arm64", "linux-x64", "linux-arm64" }.Select(rid => $"s3://{GdkBucket}/com.example.EdgeInference/1.0.0/edge-inference-worker-{rid}.zip")],
             ArtifactUris(gdkRecipe));
         foreach (var zip in zips)
         {
