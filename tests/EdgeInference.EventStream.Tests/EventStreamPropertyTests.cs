@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using CsCheck;
 using Xunit;
@@ -110,7 +109,6 @@ public sealed class EventStreamPropertyTests
             }));
         var samples = new List<byte[]>();
         streams.Sample(samples.Add, iter: 300, threads: 1);
-        var stopwatch = Stopwatch.StartNew();
 
         foreach (var bytes in samples)
         {
@@ -132,8 +130,6 @@ public sealed class EventStreamPropertyTests
                 // Typed error: the allowed outcome for corrupt input.
             }
         }
-
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"300 streams took {stopwatch.Elapsed}");
     }
 
     private static void AssertOnlyTypedOutcomes(byte[] bytes)

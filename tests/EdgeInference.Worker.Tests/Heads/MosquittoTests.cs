@@ -38,9 +38,9 @@ public sealed class MosquittoTests
         var image = Path.Combine(Directory.CreateTempSubdirectory().FullName, "blue.png");
         await File.WriteAllBytesAsync(image, TestImages.Solid(30, 30, (0, 0, 255)), Token);
 
-        var result = await RunAsync("mosquitto_sub", $"-p {broker.Port} -h 127.0.0.1 -V mqttv311 -t edge-inference/test/result -C 1 -W 15", afterStart: async () =>
+        var result = await SubscribeOnceAsync($"-p {broker.Port} -h 127.0.0.1 -V mqttv311 -t edge-inference/test/result", publishWhenSubscribed: async () =>
             await RunAsync("mosquitto_pub", $"-p {broker.Port} -h 127.0.0.1 -V mqttv311 -t edge-inference/test/infer -f {image}"));
-        var v5 = await RunAsync("mosquitto_sub", $"-p {broker.Port} -h 127.0.0.1 -V mqttv5 -t my/replies -C 1 -W 15 -F %D|%p", afterStart: async () =>
+        var v5 = await SubscribeOnceAsync($"-p {broker.Port} -h 127.0.0.1 -V mqttv5 -t my/replies -F %D|%p", publishWhenSubscribed: async () =>
             await RunAsync("mosquitto_pub", $"-p {broker.Port} -h 127.0.0.1 -V mqttv5 -t edge-inference/test/infer -f {image} -D publish response-topic my/replies -D publish correlation-data abc123"));
 
         Assert.Equal("blue", JsonDocument.Parse(result).RootElement.GetProperty("Classifications")[0].GetProperty("Label").GetString());
@@ -73,21 +73,40 @@ public sealed class MosquittoTests
         Assert.True(Served(first) > 0 && Served(second) > 0, $"split {Served(first)}/{Served(second)}");
     }
 
-    private static async Task<string> RunAsync(string file, string arguments, Func<Task>? afterStart = null)
+    private static async Task<string> RunAsync(string file, string arguments)
     {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info)!;
-        if (afterStart is not null)
-        {
-            await Task.Delay(300, Token);
-            await afterStart();
-        }
+        var result = await ExternalTool.RunAsync(file, arguments.Split(' '), timeout: TimeSpan.FromSeconds(20), cancellationToken: Token);
+        Assert.True(result.ExitCode == 0, $"{file} {arguments} exited {result.ExitCode}: {result.Stderr}");
+        return result.Stdout.Trim();
+    }
 
-        var output = process.StandardOutput.ReadToEndAsync(Token);
+    /// <summary>
+    /// mosquitto_sub for one message; <paramref name="publishWhenSubscribed"/> runs once mosquitto_sub's debug output
+    /// says its SUBACK arrived (not after a guessed delay). Returns the message line.
+    /// </summary>
+    private static async Task<string> SubscribeOnceAsync(string arguments, Func<Task> publishWhenSubscribed)
+    {
+        // stdbuf: line-buffered stdout, so the SUBACK line arrives when mosquitto_sub prints it, not at exit.
+        var info = new ProcessStartInfo("stdbuf", $"-oL mosquitto_sub {arguments} -C 1 -W 15 -d") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
         timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        var lines = new List<string>();
+        var published = false;
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            lines.Add(line);
+            if (!published && line.Contains("received SUBACK", StringComparison.Ordinal))
+            {
+                published = true;
+                await publishWhenSubscribed();
+            }
+        }
+
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{file} {arguments} exited {process.ExitCode}: {await process.StandardError.ReadToEndAsync(Token)}");
-        return (await output).Trim();
+        Assert.True(process.ExitCode == 0, $"mosquitto_sub {arguments} exited {process.ExitCode}: {string.Join('\n', lines)} {await process.StandardError.ReadToEndAsync(Token)}");
+        var publish = lines.FindIndex(l => l.Contains("received PUBLISH", StringComparison.Ordinal));
+        Assert.True(publish >= 0 && publish + 1 < lines.Count, string.Join('\n', lines));
+        return lines[publish + 1].Trim();
     }
 }
