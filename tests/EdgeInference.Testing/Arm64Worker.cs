@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace EdgeInference.Testing;
 
@@ -13,16 +12,11 @@ public sealed class Arm64Worker : IAsyncDisposable
     public const string Emulator = "/usr/bin/qemu-aarch64-static";
     private const string ArmLoader = "/lib/ld-linux-aarch64.so.1";
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly CapturedProcess _run;
 
-    private Arm64Worker(Process process)
+    private Arm64Worker(CapturedProcess run)
     {
-        _process = process;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _run = run;
     }
 
     public static string PublishDirectory => Path.Combine(RepoPaths.Root, "out", "arm64-worker");
@@ -36,16 +30,7 @@ public sealed class Arm64Worker : IAsyncDisposable
         : !File.Exists(ArmLoader) ? $"{ArmLoader} is missing (dpkg --add-architecture arm64; apt-get install libc6:arm64 ...; see tests/run.sh)"
         : null;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _run.Output;
 
     /// <summary>Publishes the worker for linux-arm64 when no publish is there yet (tests/run.sh has normally made it).</summary>
     public static async Task EnsurePublishedAsync(CancellationToken cancellationToken)
@@ -55,19 +40,10 @@ public sealed class Arm64Worker : IAsyncDisposable
             return;
         }
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in PublishArguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var publish = Process.Start(start)!;
-        var output = publish.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = publish.StandardError.ReadToEndAsync(cancellationToken);
-        await publish.WaitForExitAsync(cancellationToken);
+        var publish = await ExternalTool.RunAsync("dotnet", PublishArguments, cancellationToken, timeout: TimeSpan.FromMinutes(10));
         if (publish.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', PublishArguments)} failed: {await output}{await error}");
+            throw new InvalidOperationException($"dotnet {string.Join(' ', PublishArguments)} failed: {publish.Stdout}{publish.Stderr}");
         }
     }
 
@@ -80,9 +56,6 @@ public sealed class Arm64Worker : IAsyncDisposable
     {
         var info = new ProcessStartInfo(Emulator)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = PublishDirectory,
         };
         info.ArgumentList.Add(Executable);
@@ -96,30 +69,8 @@ public sealed class Arm64Worker : IAsyncDisposable
         info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
         info.Environment.Remove("AWS_IOT_THING_NAME");
         info.Environment.Remove("SVCUID");
-        return new Arm64Worker(Process.Start(info) ?? throw new InvalidOperationException("qemu did not start."));
+        return new Arm64Worker(new CapturedProcess(info, "qemu"));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
+    public ValueTask DisposeAsync() => _run.DisposeAsync();
 }

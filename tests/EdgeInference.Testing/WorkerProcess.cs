@@ -1,35 +1,20 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace EdgeInference.Testing;
 
 /// <summary>The built worker run as a separate process with command-line configuration, as users run it.</summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly CapturedProcess _run;
 
-    private WorkerProcess(Process process)
+    private WorkerProcess(CapturedProcess run)
     {
-        _process = process;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _run = run;
     }
 
-    public int Id => _process.Id;
+    public int Id => _run.Process.Id;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _run.Output;
 
     /// <summary>The worker's own build output (same configuration as this test assembly; test projects reference the worker for build order).</summary>
     public static string WorkerDirectory
@@ -84,9 +69,6 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = WorkerDirectory,
         };
         info.ArgumentList.Add(Path.Combine(WorkerDirectory, "EdgeInference.Worker.dll"));
@@ -100,42 +82,20 @@ public sealed class WorkerProcess : IAsyncDisposable
 
         info.Environment.Remove("AWS_IOT_THING_NAME");
         info.Environment.Remove("SVCUID");
-        return new WorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("The worker did not start."));
+        return new WorkerProcess(new CapturedProcess(info, "The worker"));
     }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _run.Process.HasExited;
 
     /// <summary>Sends SIGTERM, as Greengrass and systemd stop a process.</summary>
-    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    public void Terminate() => Process.Start("kill", ["-TERM", _run.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancellation.Token);
-        return _process.ExitCode;
+        await _run.Process.WaitForExitAsync(cancellation.Token);
+        return _run.Process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
+    public ValueTask DisposeAsync() => _run.DisposeAsync();
 }

@@ -148,8 +148,8 @@ public sealed class DatasetImporter(LookoutStore store, TimeProvider timeProvide
                     ImageStats = stats,
                 },
             };
-            LookoutStore.Write(Path.Combine(staging, LookoutStore.ItemsFileName), items, LookoutVisionJsonContext.Default.ListDatasetItem);
-            LookoutStore.Write(Path.Combine(staging, LookoutStore.DatasetFileName), record, LookoutVisionJsonContext.Default.DatasetRecord);
+            StoreJson.Write(Path.Combine(staging, LookoutStore.ItemsFileName), items, LookoutVisionJsonContext.Default.ListDatasetItem);
+            StoreJson.Write(Path.Combine(staging, LookoutStore.DatasetFileName), record, LookoutVisionJsonContext.Default.DatasetRecord);
             AtomicFile.PublishDirectory(staging, target);
             return record;
         }

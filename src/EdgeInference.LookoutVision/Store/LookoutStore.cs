@@ -34,27 +34,27 @@ public sealed class LookoutStore(PackagingStore packaging)
 
     public ProjectRecord? TryGetProject(string project) =>
         packaging.ProjectExists(project)
-            ? Read(Path.Combine(ProjectDirectory(project), ProjectFileName), LookoutVisionJsonContext.Default.ProjectRecord)
+            ? StoreJson.ReadIfExists(Path.Combine(ProjectDirectory(project), ProjectFileName), LookoutVisionJsonContext.Default.ProjectRecord)
               ?? new ProjectRecord { ProjectName = project, CreationTimestamp = Directory.GetCreationTimeUtc(ProjectDirectory(project)) }
             : null;
 
     public void WriteProject(ProjectRecord record) =>
-        Write(Path.Combine(ProjectDirectory(record.ProjectName), ProjectFileName), record, LookoutVisionJsonContext.Default.ProjectRecord);
+        StoreJson.Write(Path.Combine(ProjectDirectory(record.ProjectName), ProjectFileName), record, LookoutVisionJsonContext.Default.ProjectRecord);
 
     public DatasetRecord? TryGetDataset(string project, string datasetType) =>
-        Read(Path.Combine(DatasetDirectory(project, datasetType), DatasetFileName), LookoutVisionJsonContext.Default.DatasetRecord);
+        StoreJson.ReadIfExists(Path.Combine(DatasetDirectory(project, datasetType), DatasetFileName), LookoutVisionJsonContext.Default.DatasetRecord);
 
     public IReadOnlyList<DatasetItem> ReadItems(string project, string datasetType) =>
-        Read(Path.Combine(DatasetDirectory(project, datasetType), ItemsFileName), LookoutVisionJsonContext.Default.ListDatasetItem) ?? [];
+        StoreJson.ReadIfExists(Path.Combine(DatasetDirectory(project, datasetType), ItemsFileName), LookoutVisionJsonContext.Default.ListDatasetItem) ?? [];
 
     public IReadOnlyList<DatasetRecord> ListDatasets(string project) =>
         new[] { DatasetTypes.Train, DatasetTypes.Test }.Select(t => TryGetDataset(project, t)).OfType<DatasetRecord>().ToList();
 
     public TrainingRecord? TryGetTraining(string project, string version) =>
-        Read(Path.Combine(ModelDirectory(project, version), TrainingFileName), LookoutVisionJsonContext.Default.TrainingRecord);
+        StoreJson.ReadIfExists(Path.Combine(ModelDirectory(project, version), TrainingFileName), LookoutVisionJsonContext.Default.TrainingRecord);
 
     public void WriteTraining(string project, TrainingRecord record) =>
-        Write(Path.Combine(ModelDirectory(project, record.Description.ModelVersion!), TrainingFileName), record, LookoutVisionJsonContext.Default.TrainingRecord);
+        StoreJson.Write(Path.Combine(ModelDirectory(project, record.Description.ModelVersion!), TrainingFileName), record, LookoutVisionJsonContext.Default.TrainingRecord);
 
     /// <summary>Model versions with a folder (trained, training, failed or imported), in number order.</summary>
     public IReadOnlyList<string> ListModelVersions(string project)
@@ -64,27 +64,5 @@ public sealed class LookoutStore(PackagingStore packaging)
             ? Directory.EnumerateDirectories(models).Select(Path.GetFileName).OfType<string>()
                 .Where(n => int.TryParse(n, out _)).OrderBy(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToList()
             : [];
-    }
-
-    public static void Write<T>(string path, T value, JsonTypeInfo<T> typeInfo) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
-
-    public static T? Read<T>(string path, JsonTypeInfo<T> typeInfo)
-        where T : class
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize(stream, typeInfo);
-        }
-        catch (JsonException ex)
-        {
-            throw new PackagingStoreException($"The store file {path} is not valid: {ex.Message}", ex);
-        }
     }
 }

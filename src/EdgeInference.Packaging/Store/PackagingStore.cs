@@ -56,7 +56,7 @@ public sealed class PackagingStore
         Path.Combine(ModelDirectory(projectName, modelVersion), PackageFileName);
 
     public ModelRecord? TryGetModel(string projectName, string modelVersion) =>
-        ReadIfExists(Path.Combine(ModelDirectory(projectName, modelVersion), ModelFileName), PackagingJsonContext.Default.ModelRecord);
+        StoreJson.ReadIfExists(Path.Combine(ModelDirectory(projectName, modelVersion), ModelFileName), PackagingJsonContext.Default.ModelRecord);
 
     public IReadOnlyList<ModelRecord> ListModels(string projectName)
     {
@@ -67,7 +67,7 @@ public sealed class PackagingStore
         }
 
         return Directory.EnumerateDirectories(models)
-            .Select(d => ReadIfExists(Path.Combine(d, ModelFileName), PackagingJsonContext.Default.ModelRecord))
+            .Select(d => StoreJson.ReadIfExists(Path.Combine(d, ModelFileName), PackagingJsonContext.Default.ModelRecord))
             .OfType<ModelRecord>()
             .OrderBy(m => int.TryParse(m.ModelVersion, out var n) ? n : int.MaxValue)
             .ToList();
@@ -93,7 +93,7 @@ public sealed class PackagingStore
     /// <summary>Moves a filled staging folder (model.json + package.zip) into place as version <paramref name="record"/>.</summary>
     public void CommitModel(ModelRecord record, string stagingDirectory)
     {
-        WriteJson(Path.Combine(stagingDirectory, ModelFileName), record, PackagingJsonContext.Default.ModelRecord);
+        StoreJson.Write(Path.Combine(stagingDirectory, ModelFileName), record, PackagingJsonContext.Default.ModelRecord);
         var target = ModelDirectory(record.ProjectName, record.ModelVersion);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         Directory.Move(stagingDirectory, target);
@@ -101,7 +101,7 @@ public sealed class PackagingStore
 
     /// <summary>Writes a version's <c>model.json</c> into its existing folder (a trained model, whose package.zip is already in place).</summary>
     public void WriteModelRecord(ModelRecord record) =>
-        WriteJson(Path.Combine(ModelDirectory(record.ProjectName, record.ModelVersion), ModelFileName), record, PackagingJsonContext.Default.ModelRecord);
+        StoreJson.Write(Path.Combine(ModelDirectory(record.ProjectName, record.ModelVersion), ModelFileName), record, PackagingJsonContext.Default.ModelRecord);
 
     /// <summary>A staging folder inside the store (same file system, so the final rename is atomic).</summary>
     public string CreateStagingDirectory()
@@ -116,7 +116,7 @@ public sealed class PackagingStore
     public string JobBuildDirectory(string projectName, string jobName) => Path.Combine(JobDirectory(projectName, jobName), BuildFolderName);
 
     public JobRecord? TryGetJob(string projectName, string jobName) =>
-        ReadIfExists(Path.Combine(JobDirectory(projectName, jobName), JobFileName), PackagingJsonContext.Default.JobRecord);
+        StoreJson.ReadIfExists(Path.Combine(JobDirectory(projectName, jobName), JobFileName), PackagingJsonContext.Default.JobRecord);
 
     public IReadOnlyList<JobRecord> ListJobs(string projectName)
     {
@@ -128,7 +128,7 @@ public sealed class PackagingStore
 
         return Directory.EnumerateDirectories(jobs)
             .Where(d => !Path.GetFileName(d).StartsWith('.'))
-            .Select(d => ReadIfExists(Path.Combine(d, JobFileName), PackagingJsonContext.Default.JobRecord))
+            .Select(d => StoreJson.ReadIfExists(Path.Combine(d, JobFileName), PackagingJsonContext.Default.JobRecord))
             .OfType<JobRecord>()
             .OrderBy(j => j.Description.CreationTimestamp)
             .ThenBy(j => j.Description.JobName, StringComparer.Ordinal)
@@ -144,7 +144,7 @@ public sealed class PackagingStore
         var staging = CreateStagingDirectory();
         try
         {
-            WriteJson(Path.Combine(staging, JobFileName), record, PackagingJsonContext.Default.JobRecord);
+            StoreJson.Write(Path.Combine(staging, JobFileName), record, PackagingJsonContext.Default.JobRecord);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             Directory.Move(staging, target);
         }
@@ -157,27 +157,5 @@ public sealed class PackagingStore
 
     /// <summary>Replaces a job's <c>job.json</c> atomically (status transitions).</summary>
     public void UpdateJob(JobRecord record) =>
-        WriteJson(Path.Combine(JobDirectory(record.Description.ProjectName!, record.Description.JobName!), JobFileName), record, PackagingJsonContext.Default.JobRecord);
-
-    private static void WriteJson<T>(string path, T value, JsonTypeInfo<T> typeInfo) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
-
-    private static T? ReadIfExists<T>(string path, JsonTypeInfo<T> typeInfo)
-        where T : class
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize(stream, typeInfo);
-        }
-        catch (JsonException ex)
-        {
-            throw new PackagingStoreException($"The store file {path} is not valid: {ex.Message}", ex);
-        }
-    }
+        StoreJson.Write(Path.Combine(JobDirectory(record.Description.ProjectName!, record.Description.JobName!), JobFileName), record, PackagingJsonContext.Default.JobRecord);
 }

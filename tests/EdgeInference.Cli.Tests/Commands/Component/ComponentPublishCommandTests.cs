@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
 using EdgeInference.Testing;
@@ -64,26 +63,9 @@ public sealed class ComponentPublishCommandTests(MotoServer moto) : IAsyncLifeti
         return buffer.ToArray();
     }
 
-    /// <summary>Runs the real CLI (edge-inference.dll next to the tests) with credentials in its own environment.</summary>
     private static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edge-inference.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "secret";
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment.Remove("AWS_PROFILE");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        var result = await CliProcess.RunAsync(workingDirectory: null, arguments);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

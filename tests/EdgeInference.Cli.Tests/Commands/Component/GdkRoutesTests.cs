@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
@@ -121,7 +120,7 @@ public sealed class GdkRoutesTests(MotoServer moto) : IAsyncLifetime
     {
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "gdk-config.json")))!;
         config["component"]!["com.example.EdgeInference"]!["build"]!["custom_build_command"] = new JsonArray(
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "edge-inference.dll"), "component", "build", "--skip-dotnet-publish", "--publish-dir", "fake-publish");
+            "dotnet", CliProcess.Dll, "component", "build", "--skip-dotnet-publish", "--publish-dir", "fake-publish");
         return config.ToJsonString();
     }
 
@@ -178,25 +177,5 @@ public sealed class GdkRoutesTests(MotoServer moto) : IAsyncLifetime
         return buffer.ToArray();
     }
 
-    private async Task<CliResult> RunCliAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _project.Root };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "edge-inference.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["AWS_ACCESS_KEY_ID"] = "AKIDTEST";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "secret";
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment.Remove("AWS_PROFILE");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Token);
-        var stderr = process.StandardError.ReadToEndAsync(Token);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    private Task<CliResult> RunCliAsync(params string[] arguments) => CliProcess.RunAsync(_project.Root, arguments);
 }
