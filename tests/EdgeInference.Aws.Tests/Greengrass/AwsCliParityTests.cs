@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Amazon.Runtime;
@@ -106,33 +105,26 @@ public sealed class AwsCliParityTests : IAsyncLifetime
 
     private async Task RunAwsCliAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo(FakeTime) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         // -f passes an absolute libfaketime spec, which freezes the clock (the plain form only starts it there).
-        start.ArgumentList.Add("-f");
-        start.ArgumentList.Add(PinnedTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(AwsCli);
-        foreach (var argument in arguments.Concat(["--endpoint-url", _server.Url, "--region", "us-east-1", "--output", "json"]))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/bin:/bin";
-        start.Environment["HOME"] = _workDirectory;
-        start.Environment["TZ"] = "UTC";
-        start.Environment["AWS_ACCESS_KEY_ID"] = AccessKey;
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = SecretKey;
-        start.Environment["AWS_CONFIG_FILE"] = Path.Combine(_workDirectory, "no-config");
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_workDirectory, "no-credentials");
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment["AWS_PAGER"] = string.Empty;
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"aws exited {process.ExitCode}: {await stderr}{await stdout}");
+        var result = await ExternalTool.RunAsync(
+            FakeTime,
+            ["-f", PinnedTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), AwsCli,
+             .. arguments, "--endpoint-url", _server.Url, "--region", "us-east-1", "--output", "json"],
+            TestContext.Current.CancellationToken,
+            timeout: TimeSpan.FromSeconds(60),
+            environment: new Dictionary<string, string?>
+            {
+                ["PATH"] = "/usr/bin:/bin",
+                ["HOME"] = _workDirectory,
+                ["TZ"] = "UTC",
+                ["AWS_ACCESS_KEY_ID"] = AccessKey,
+                ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+                ["AWS_CONFIG_FILE"] = Path.Combine(_workDirectory, "no-config"),
+                ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_workDirectory, "no-credentials"),
+                ["AWS_EC2_METADATA_DISABLED"] = "true",
+                ["AWS_PAGER"] = string.Empty,
+            },
+            clearEnvironment: true);
+        Assert.True(result.ExitCode == 0, $"aws exited {result.ExitCode}: {result.Stderr}{result.Stdout}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EdgeInference.Components;
 using EdgeInference.Components.Recipes;
@@ -418,18 +417,7 @@ public sealed class RecipeRendererTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await ExternalTool.RunAsync(file, arguments, TestContext.Current.CancellationToken, timeout: TimeSpan.FromSeconds(30));
+        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 }

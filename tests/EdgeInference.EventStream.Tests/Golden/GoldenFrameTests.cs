@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using EdgeInference.Testing;
 using Xunit;
 
@@ -79,32 +78,12 @@ public sealed class GoldenFrameTests
             Assert.Skip("node or tests/node/node_modules/@smithy/eventstream-codec is not installed (tests/run.sh installs them).");
         }
 
-        var start = new ProcessStartInfo(node, [script, "--stdout"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["EDGE_INFERENCE_NODE_MODULES"] = RepoPaths.NodeModules;
-        using var process = Process.Start(start)!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-        }
+        var generated = await ExternalTool.RunAsync(
+            node, [script, "--stdout"], TestContext.Current.CancellationToken, timeout: TimeSpan.FromSeconds(60),
+            environment: new Dictionary<string, string?> { ["EDGE_INFERENCE_NODE_MODULES"] = RepoPaths.NodeModules });
 
-        Assert.True(process.ExitCode == 0, $"generator failed: {await stderr}");
-        Assert.Equal(await File.ReadAllTextAsync(committed, timeout.Token), await stdout);
+        Assert.True(generated.ExitCode == 0, $"generator failed: {generated.Stderr}");
+        Assert.Equal(await File.ReadAllTextAsync(committed, TestContext.Current.CancellationToken), generated.Stdout);
     }
 
     private static string? FindOnPath(string executable) =>

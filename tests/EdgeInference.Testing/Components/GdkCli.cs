@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Xunit;
 
 namespace EdgeInference.Testing.Components;
@@ -30,59 +28,6 @@ public static class GdkCli
     }
 
     /// <summary>Runs <c>gdk ARGS</c> in <paramref name="workingDirectory"/>; <paramref name="environment"/> adds (or, with null, removes) variables.</summary>
-    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
-    {
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Launcher);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start GDK.");
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (stdout) { stdout.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(RunTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        process.WaitForExit();
-        lock (stdout)
-        {
-            lock (stderr)
-            {
-                return new CliResult(process.ExitCode, stdout.ToString(), stderr.ToString());
-            }
-        }
-    }
+    public static Task<CliResult> RunAsync(IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment) =>
+        ExternalTool.RunAsync("/bin/sh", [Launcher, .. arguments], TestContext.Current.CancellationToken, RunTimeout, workingDirectory, environment);
 }

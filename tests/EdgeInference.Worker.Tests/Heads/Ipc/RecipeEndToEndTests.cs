@@ -104,27 +104,23 @@ public sealed class RecipeEndToEndTests : IDisposable
         var registration = emulator.AddComponent(NodeComponent, new JsonObject { ["accessControl"] = Policies(NodeComponent, "edge-inference/*", "camera/*") });
         var imagePath = Path.Combine(_folder, "node-image.png");
         await File.WriteAllBytesAsync(imagePath, image, Token);
-        var startInfo = new System.Diagnostics.ProcessStartInfo(node, [Path.Combine(AppContext.BaseDirectory, "Npm", "camera-client.js")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.Environment["NODE_PATH"] = RepoPaths.NodeModules;
-        startInfo.Environment["AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT"] = emulator.SocketPath;
-        startInfo.Environment["SVCUID"] = registration.AuthToken;
-        startInfo.Environment["REQUEST_TOPIC"] = requestTopic;
-        // The worker may only publish where its recipe's accessControl lets it: edge-inference/*.
-        startInfo.Environment["REPLY_TOPIC"] = "edge-inference/e2e/replies/node-camera";
-        startInfo.Environment["IMAGE_FILE"] = imagePath;
-        using var process = System.Diagnostics.Process.Start(startInfo)!;
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        bound.CancelAfter(TimeSpan.FromSeconds(40));
-        var stdout = await process.StandardOutput.ReadToEndAsync(bound.Token);
-        var stderr = await process.StandardError.ReadToEndAsync(bound.Token);
-        await process.WaitForExitAsync(bound.Token);
-        var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-        Assert.True(process.ExitCode == 0 && line is not null, $"node exited with {process.ExitCode}: {stdout} {stderr}");
+        var camera = await ExternalTool.RunAsync(
+            node,
+            [Path.Combine(AppContext.BaseDirectory, "Npm", "camera-client.js")],
+            Token,
+            timeout: TimeSpan.FromSeconds(40),
+            environment: new Dictionary<string, string?>
+            {
+                ["NODE_PATH"] = RepoPaths.NodeModules,
+                ["AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT"] = emulator.SocketPath,
+                ["SVCUID"] = registration.AuthToken,
+                ["REQUEST_TOPIC"] = requestTopic,
+                // The worker may only publish where its recipe's accessControl lets it: edge-inference/*.
+                ["REPLY_TOPIC"] = "edge-inference/e2e/replies/node-camera",
+                ["IMAGE_FILE"] = imagePath,
+            });
+        var line = camera.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        Assert.True(camera.ExitCode == 0 && line is not null, $"node exited with {camera.ExitCode}: {camera.Stdout} {camera.Stderr}");
         return System.Text.Json.JsonDocument.Parse(line!["RESULT ".Length..]).RootElement.Clone();
     }
 
