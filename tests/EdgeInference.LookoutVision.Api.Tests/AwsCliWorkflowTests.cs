@@ -31,7 +31,7 @@ public sealed class AwsCliWorkflowTests(MotoServer moto) : IClassFixture<MotoSer
 
         moto.RequireRunning();
         _api = await LookoutVisionApiHost.StartAsync("127.0.0.1", 0, new PackagingStore(_temp.Combine("store")), new JobRunSettings(),
-            new PackagingDependencies { PublisherFactory = (_, _) => new FakePublisher() }, Token, new S3Settings("us-east-1", moto.Url, new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "dummy-secret")));
+            new PackagingDependencies { PublisherFactory = (_, _) => new FakePublisher() }, AwsCliRunner.Security, Token, new S3Settings("us-east-1", moto.Url, new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "dummy-secret")));
     }
 
     public async ValueTask DisposeAsync()
