@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using EdgeInference.Core.Manifest;
+using EdgeInference.Core.Packages;
 using EdgeInference.Onnx.Packages;
 using EdgeInference.Testing;
 using Xunit;
@@ -230,5 +231,31 @@ public sealed class ModelPackageTests
         var output = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(10_000), "sha256sum did not finish in 10 s");
         return output.Split(' ')[0];
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    [InlineData("..\\..\\etc\\passwd")]
+    public void Open_ModelFileOutsideThePackage_RefusedBeforeOpeningIt(string modelFile)
+    {
+        var package = TestPackages.WithManifest(TestModels.ColorClassifier, m => m["ModelFile"] = modelFile);
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Open(package));
+
+        Assert.Equal(PackageErrorCodes.PackagePathOutside, error.Code);
+        Assert.Contains($"ModelFile '{modelFile}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_ModelFileSymlinkedOutOfThePackage_RefusedNamingTheLink()
+    {
+        var package = TestPackages.WithFile(TestModels.ColorClassifier, "model.onnx", null);
+        File.CreateSymbolicLink(Path.Combine(package, "model.onnx"), "/etc/passwd");
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Open(package));
+
+        Assert.Equal(PackageErrorCodes.PackagePathOutside, error.Code);
+        Assert.Contains("symbolic link 'model.onnx' to '/etc/passwd'", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,22 @@
+namespace EdgeInference.Core.Packages;
+
+/// <summary>
+/// Bounds on what reading a model package may cost, checked before bytes are held: entry count, one entry's size (declared
+/// and actually inflated), all entries together, and the manifest's size.
+/// </summary>
+public sealed record PackageLimits
+{
+    public static PackageLimits Default { get; } = new();
+
+    /// <summary>Entries of a zip, or files of a folder.</summary>
+    public int MaxEntries { get; init; } = 10_000;
+
+    /// <summary>One entry (the model is held in memory from a zip, so at most what one .NET array holds: just under 2 GiB).</summary>
+    public long MaxEntryBytes { get; init; } = Array.MaxLength;
+
+    /// <summary>All entries together, uncompressed.</summary>
+    public long MaxTotalBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary><c>manifest.json</c> (a manifest is a few KB).</summary>
+    public long MaxManifestBytes { get; init; } = 1024 * 1024;
+}
