@@ -81,10 +81,14 @@ public sealed class PackageReader : IDisposable
         ArgumentNullException.ThrowIfNull(entry);
         try
         {
-            var inner = _zip is null
-                ? new FileStream(_files[entry.Name], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan)
-                : _zip.GetEntry(_prefix + entry.Name)!.Open();
-            return new BoundedStream(inner, entry, this);
+            if (_zip is null)
+            {
+                return new BoundedStream(new FileStream(_files[entry.Name], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), entry, this, null);
+            }
+
+            // .NET stops inflating at the declared size; the CRC-32 at the end tells a stream that had more (or other) bytes.
+            var zipEntry = _zip.GetEntry(_prefix + entry.Name)!;
+            return new BoundedStream(zipEntry.Open(), entry, this, zipEntry.Crc32);
         }
         catch (InvalidDataException ex)
         {
@@ -294,15 +298,22 @@ public sealed class PackageReader : IDisposable
         $"Model package '{Path}' entry '{entry.Name}' inflates past the {Bytes(entry.Length)} bytes it declares ({PackageErrorCodes.PackageEntryTooLarge}).",
         PackageErrorCodes.PackageEntryTooLarge);
 
+    private ModelPackageException Mismatch(PackageEntry entry) => new(
+        $"Model package '{Path}' entry '{entry.Name}' does not inflate to the {Bytes(entry.Length)} bytes and CRC-32 its header declares "
+        + $"(a size that lies, or a damaged archive) ({PackageErrorCodes.PackageEntryTooLarge}).",
+        PackageErrorCodes.PackageEntryTooLarge);
+
     private ModelPackageException Unreadable(PackageEntry entry, Exception ex) => new(
         $"Model package '{Path}' entry '{entry.Name}' cannot be read: {ex.Message} ({PackageErrorCodes.PackageUnreadable})", PackageErrorCodes.PackageUnreadable, ex);
 
     private static string Bytes(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    /// <summary>Counts what it gives and refuses past the entry's declared length.</summary>
-    private sealed class BoundedStream(Stream inner, PackageEntry entry, PackageReader reader) : Stream
+    /// <summary>Counts what it gives and refuses past the entry's declared length; for a zip entry, checks the CRC-32 at the end.</summary>
+    private sealed class BoundedStream(Stream inner, PackageEntry entry, PackageReader reader, uint? expectedCrc) : Stream
     {
         private long _read;
+        private uint _crc = 0xFFFFFFFFu;
+        private bool _checked;
 
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -327,7 +338,25 @@ public sealed class PackageReader : IDisposable
             }
 
             _read += read;
-            return _read > entry.Length ? throw reader.Inflates(entry) : read;
+            if (_read > entry.Length)
+            {
+                throw reader.Inflates(entry);
+            }
+
+            if (expectedCrc is { } expected)
+            {
+                _crc = Crc32.Append(_crc, buffer[..read]);
+                if (read == 0 && !_checked && buffer.Length > 0)
+                {
+                    _checked = true;
+                    if ((_crc ^ 0xFFFFFFFFu) != expected || _read != entry.Length)
+                    {
+                        throw reader.Mismatch(entry);
+                    }
+                }
+            }
+
+            return read;
         }
 
         public override void Flush()
@@ -349,5 +378,39 @@ public sealed class PackageReader : IDisposable
 
             base.Dispose(disposing);
         }
+    }
+}
+
+/// <summary>CRC-32 (IEEE 802.3, as zip uses it), table-driven; BCL has none outside System.IO.Hashing.</summary>
+internal static class Crc32
+{
+    private static readonly uint[] Table = Build();
+
+    /// <summary>Continues <paramref name="crc"/> (start with 0xFFFFFFFF, finish by XOR with 0xFFFFFFFF) over <paramref name="data"/>.</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data)
+        {
+            crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+
+        return crc;
+    }
+
+    private static uint[] Build()
+    {
+        var table = new uint[256];
+        for (uint i = 0; i < 256; i++)
+        {
+            var c = i;
+            for (var k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+
+            table[i] = c;
+        }
+
+        return table;
     }
 }

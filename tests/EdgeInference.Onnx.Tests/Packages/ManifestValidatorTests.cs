@@ -127,7 +127,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
         var error = Assert.Single(ManifestRules.Validate(manifest));
 
         Assert.Contains($"Output 'extra' has role {role}", error, StringComparison.Ordinal);
-        Assert.Contains($"a {task.ToString().ToLowerInvariant()} model", error, StringComparison.Ordinal);
+        Assert.Contains($"{(task == ModelTask.Classification ? "a" : "an")} {task.ToString().ToLowerInvariant()} model", error, StringComparison.Ordinal);
         Assert.Contains($"allowed: {allowed}", error, StringComparison.Ordinal);
     }
 

@@ -71,7 +71,8 @@ public sealed class ModelPackageImporterTests : IDisposable
 
         var error = Assert.Throws<PackagingValidationException>(() => ModelPackageImporter.Import(zip, null, _temp.Combine("out.zip")));
 
-        Assert.Contains("readable .zip (PackageUnreadable)", error.Message);
+        Assert.Contains("is neither a folder nor a readable .zip", error.Message);
+        Assert.Contains("(PackageUnreadable)", error.Message);
     }
 }
 
