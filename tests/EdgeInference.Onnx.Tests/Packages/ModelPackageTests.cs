@@ -6,6 +6,7 @@ using EdgeInference.Core.Manifest;
 using EdgeInference.Core.Packages;
 using EdgeInference.Onnx.Packages;
 using EdgeInference.Testing;
+using EdgeInference.Testing.Packaging;
 using Xunit;
 
 namespace EdgeInference.Onnx.Tests.Packages;
@@ -257,5 +258,34 @@ public sealed class ModelPackageTests
 
         Assert.Equal(PackageErrorCodes.PackagePathOutside, error.Code);
         Assert.Contains("symbolic link 'model.onnx' to '/etc/passwd'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_ZipWhoseModelDeclares3GiB_RefusedWithACodeNotAnOverflow()
+    {
+        var folder = TestPackages.NewTempFolder();
+        var zip = Path.Combine(folder, "big.zip");
+        var bytes = HostileZips.Zip(("manifest.json", File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "manifest.json"))), ("model.onnx", new byte[4096]));
+        File.WriteAllBytes(zip, HostileZips.DeclareSize(bytes, "model.onnx", 3u << 30));
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Open(zip));
+
+        Assert.Equal(PackageErrorCodes.PackageEntryTooLarge, error.Code);
+        Assert.Contains("'model.onnx' is 3,221,225,472 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_ZipWhoseModelInflatesPastItsHeader_RefusedWithACode()
+    {
+        var folder = TestPackages.NewTempFolder();
+        var zip = Path.Combine(folder, "bomb.zip");
+        var model = File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "model.onnx"));
+        var bytes = HostileZips.Zip(("manifest.json", File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "manifest.json"))), ("model.onnx", [.. model, .. new byte[1 << 20]]));
+        File.WriteAllBytes(zip, HostileZips.DeclareSize(bytes, "model.onnx", (uint)model.Length));
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Open(zip));
+
+        Assert.Equal(PackageErrorCodes.PackageEntryTooLarge, error.Code);
+        Assert.Contains("does not inflate to", error.Message, StringComparison.Ordinal);
     }
 }

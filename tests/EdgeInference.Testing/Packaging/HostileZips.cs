@@ -2,10 +2,10 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace EdgeInference.Core.Tests.Packages;
+namespace EdgeInference.Testing.Packaging;
 
 /// <summary>Crafts hostile zips in memory: real entries whose headers are then patched to lie about their sizes.</summary>
-internal static class HostileZips
+public static class HostileZips
 {
     private const uint LocalHeader = 0x04034b50;
     private const uint CentralHeader = 0x02014b50;
