@@ -17,6 +17,15 @@ public sealed record PackageLimits
     /// <summary>All entries together, uncompressed.</summary>
     public long MaxTotalBytes { get; init; } = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest ratio of an entry's declared size to its compressed size, for entries of at least
+    /// <see cref="RatioCheckedFromBytes"/> (a small zip that claims gigabytes is refused before a byte is inflated).
+    /// </summary>
+    public double MaxCompressionRatio { get; init; } = 200;
+
+    /// <summary>Entries smaller than this are not held to <see cref="MaxCompressionRatio"/>.</summary>
+    public long RatioCheckedFromBytes { get; init; } = 1024 * 1024;
+
     /// <summary><c>manifest.json</c> (a manifest is a few KB).</summary>
     public long MaxManifestBytes { get; init; } = 1024 * 1024;
 }

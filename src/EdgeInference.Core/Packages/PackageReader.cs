@@ -241,6 +241,13 @@ public sealed class PackageReader : IDisposable
                 }
 
                 total = Add(zipPath, entry.FullName, entry.Length, total, limits);
+                if (entry.Length >= limits.RatioCheckedFromBytes && entry.Length > Math.Max(entry.CompressedLength, 1) * limits.MaxCompressionRatio)
+                {
+                    throw new ModelPackageException(
+                        $"Model package '{zipPath}' entry '{entry.FullName}' expands more than {limits.MaxCompressionRatio}:1 ({Bytes(entry.CompressedLength)} compressed bytes "
+                        + $"declare {Bytes(entry.Length)}) ({PackageErrorCodes.PackageEntryTooLarge}).",
+                        PackageErrorCodes.PackageEntryTooLarge);
+                }
             }
 
             var manifest = all

@@ -75,6 +75,17 @@ public sealed class PackageReaderTests : IDisposable
     }
 
     [Fact]
+    public void Open_SmallZipDeclaringGigabytes_RefusedByTheRatioBeforeInflating()
+    {
+        var zip = Write("ratio.zip", HostileZips.DeclareSize(HostileZips.Zip(("model.onnx", new byte[64 * 1024])), "model.onnx", 1u << 30));
+
+        var error = Refused(() => PackageReader.Open(zip));
+
+        Assert.Equal(PackageErrorCodes.PackageEntryTooLarge, error.Code);
+        Assert.Contains("expands more than 200:1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Open_TotalOverTheLimit_RefusedWithCode()
     {
         var zip = Write("total.zip", HostileZips.Zip(("a.bin", new byte[600]), ("b.bin", new byte[600])));
