@@ -193,7 +193,9 @@ public sealed partial class LookoutVisionApiHost : IAsyncDisposable
             var buffer = new byte[64 * 1024];
             int read;
             long total = 0;
-            while ((read = await request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+            // An unsigned request is refused without reading (or buffering) its body.
+            var signed = request.Headers.Authorization.Count > 0;
+            while (signed && (read = await request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
             {
                 sha.AppendData(buffer, 0, read);
                 total += read;
