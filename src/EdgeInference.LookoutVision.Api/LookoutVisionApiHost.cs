@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using EdgeInference.Core.Json;
 using EdgeInference.Core.Packaging;
+using EdgeInference.LookoutVision.Api.Security;
 using EdgeInference.LookoutVision;
 using EdgeInference.LookoutVision.Datasets;
 using EdgeInference.Onnx;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +24,9 @@ namespace EdgeInference.LookoutVision.Api;
 /// <summary>
 /// Lookout for Vision's REST routes (2020-11-20) on Kestrel, over a <see cref="PackagingStore"/>, so
 /// <c>aws lookoutvision … --endpoint-url</c> works unchanged: model packaging here, projects/datasets/models/detect in
-/// <c>LookoutVisionApiHost.Workflow.cs</c> (trainings run in the background, one per project). SigV4 headers are accepted and not checked. Started jobs run
+/// <c>LookoutVisionApiHost.Workflow.cs</c> (trainings run in the background, one per project). Every request must carry a valid
+/// SigV4 signature (service <c>lookoutvision</c>) by the one configured key pair (<see cref="ApiSecurity"/>) and an AWS JSON
+/// content type (images for DetectAnomalies); anything else is refused before it reaches a route. Started jobs run
 /// one at a time on a background loop this host owns; disposing it stops the listener and waits for the running job.
 /// </summary>
 public sealed partial class LookoutVisionApiHost : IAsyncDisposable
@@ -35,10 +39,12 @@ public sealed partial class LookoutVisionApiHost : IAsyncDisposable
     private readonly PackagingJobRunner _runner;
     private readonly JobRunSettings _runSettings;
     private readonly ILogger _logger;
+    private readonly SigV4Verifier _verifier;
     private Task _jobLoop = Task.CompletedTask;
 
-    private LookoutVisionApiHost(WebApplication app, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies, S3Settings? s3)
+    private LookoutVisionApiHost(WebApplication app, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies, ApiSecurity security, S3Settings? s3)
     {
+        _verifier = new SigV4Verifier(security, dependencies.TimeProvider);
         _workflow = new LookoutVisionService(store, new LookoutVisionDependencies
         {
             TimeProvider = dependencies.TimeProvider,
@@ -56,8 +62,10 @@ public sealed partial class LookoutVisionApiHost : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     public static async Task<LookoutVisionApiHost> StartAsync(
-        string host, int port, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies, CancellationToken cancellationToken = default, S3Settings? s3 = null)
+        string host, int port, PackagingStore store, JobRunSettings runSettings, PackagingDependencies dependencies, ApiSecurity security,
+        CancellationToken cancellationToken = default, S3Settings? s3 = null)
     {
+        ArgumentNullException.ThrowIfNull(security);
         if (!IPAddress.TryParse(host, out var address))
         {
             throw new PackagingValidationException($"--host '{host}' must be an IP address (127.0.0.1 by default).");
@@ -70,8 +78,9 @@ public sealed partial class LookoutVisionApiHost : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.WebHost.UseKestrel(o => o.Listen(address, port));
         var app = builder.Build();
-        var apiHost = new LookoutVisionApiHost(app, store, runSettings, dependencies, s3);
+        var apiHost = new LookoutVisionApiHost(app, store, runSettings, dependencies, security, s3);
         apiHost.MapRoutes();
+        LookoutVisionApiLog.SigningKey(apiHost._logger, security.Credentials.AccessKeyId, security.Credentials.Source);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         apiHost.Url = new Uri(bound);
@@ -100,6 +109,7 @@ public sealed partial class LookoutVisionApiHost : IAsyncDisposable
 
     private void MapRoutes()
     {
+        _app.Use(next => context => AuthenticateAsync(context, next));
         _app.MapPost(JobsRoute, context => HandleAsync(context, StartAsync));
         _app.MapGet(JobsRoute + "/{jobName}", context => HandleAsync(context, DescribeAsync));
         _app.MapGet(JobsRoute, context => HandleAsync(context, ListAsync));
@@ -169,6 +179,50 @@ public sealed partial class LookoutVisionApiHost : IAsyncDisposable
             LookoutVisionApiLog.RequestFailed(_logger, context.Request.Method, context.Request.Path, ex);
             await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "InternalServerException", new ServiceErrorBody(ex.Message)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The signature, then the content type; a refusal is answered here and the route never runs.</summary>
+    private async Task AuthenticateAsync(HttpContext context, RequestDelegate next)
+    {
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        var request = context.Request;
+        request.EnableBuffering();
+        byte[] hash;
+        using (var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            long total = 0;
+            // An unsigned request is refused without reading (or buffering) its body.
+            var signed = request.Headers.Authorization.Count > 0;
+            while (signed && (read = await request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                total += read;
+            }
+
+            hash = sha.GetHashAndReset();
+            request.Body.Position = 0;
+            var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
+            var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
+            var headers = request.Headers.ToDictionary(
+                h => h.Key.ToLowerInvariant(), h => (IReadOnlyList<string>)h.Value.Select(v => v ?? string.Empty).ToArray(), StringComparer.Ordinal);
+            var refusal = _verifier.Verify(new SignedRequest(
+                    request.Method,
+                    question < 0 ? rawTarget : rawTarget[..question],
+                    question < 0 ? string.Empty : rawTarget[(question + 1)..],
+                    headers,
+                    Convert.ToHexStringLower(hash)))
+                ?? ContentTypePolicy.Check(request.ContentType, total > 0, takesImage: request.Path.Value?.EndsWith("/detect", StringComparison.Ordinal) == true);
+            if (refusal is not null)
+            {
+                LookoutVisionApiLog.RequestRefused(_logger, request.Method, request.Path.ToUriComponent(), refusal.ErrorType);
+                await WriteErrorAsync(context, refusal.HttpStatusCode, refusal.ErrorType, new ServiceErrorBody(refusal.Message)).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await next(context).ConfigureAwait(false);
     }
 
     private async Task RunJobsAsync(CancellationToken cancellationToken)

@@ -16,4 +16,10 @@ internal static partial class LookoutVisionApiLog
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Training of model {Project}/{Version} finished {Status}: {StatusMessage}")]
     public static partial void TrainingFinished(ILogger logger, string project, string version, string status, string? statusMessage);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "{Method} {Path} refused: {ErrorType}")]
+    public static partial void RequestRefused(ILogger logger, string method, string path, string errorType);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Requests must be signed (SigV4, service lookoutvision) with access key {AccessKeyId} from {Source}")]
+    public static partial void SigningKey(ILogger logger, string accessKeyId, string source);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using EdgeInference.Core.Inference;
 using EdgeInference.Core.Manifest;
+using EdgeInference.Core.Packages;
 using EdgeInference.Core.Results;
 using EdgeInference.Onnx.Imaging;
 using EdgeInference.Onnx.Packages;
@@ -56,11 +57,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         var started = Stopwatch.GetTimestamp();
         var runtime = OnnxRuntimeLibrary.Use(options.OnnxRuntimeLibrary);
         var package = ModelPackage.Open(options.PackagePath);
-        var manifestErrors = ManifestValidator.ValidateManifest(package.Manifest);
-        if (manifestErrors.Count > 0)
-        {
-            throw new ModelPackageException($"The manifest of '{package.Path}' is invalid: {string.Join(" ", manifestErrors)}");
-        }
+        ManifestRules.ThrowIfInvalid(package.Manifest, package.Path);
 
         var (decoder, decoderInfo) = ImageDecoders.Create(options.ImageDecoder, FrameSpec.For(package.Manifest.Input), options.MaxImagePixels);
         InferenceSession session;
@@ -71,17 +68,13 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new ModelPackageException($"ONNX Runtime cannot load the model of '{package.Path}': {ex.Message}", ex);
+            throw ModelPackageCheck.CannotLoad(package.Path, ex);
         }
 
         var engine = new OnnxInferenceEngine(session, package.Manifest, decoder);
         try
         {
-            var modelErrors = ManifestValidator.ValidateAgainstModel(package.Manifest, session.InputMetadata, session.OutputMetadata);
-            if (modelErrors.Count > 0)
-            {
-                throw new ModelPackageException($"The manifest of '{package.Path}' does not match its model: {string.Join(" ", modelErrors)}");
-            }
+            ModelPackageCheck.ThrowIfMismatch(package.Manifest, session, package.Path);
 
             var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var warmupStarted = Stopwatch.GetTimestamp();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeInference.LookoutVision.Api.Security;
 using EdgeInference.Testing;
 using Xunit;
 
@@ -8,6 +9,11 @@ namespace EdgeInference.LookoutVision.Api.Tests;
 internal static class AwsCliRunner
 {
     public const string AwsCli = "/usr/bin/aws";
+
+    /// <summary>The key pair every AWS CLI call here signs with; the hosts under test accept exactly this pair.</summary>
+    public static readonly ApiCredentials Keys = new("AKIDEXAMPLE", "dummy-secret", null, "tests");
+
+    public static ApiSecurity Security => new() { Credentials = Keys };
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
 
     public static void SkipWithoutAwsCli()
@@ -32,8 +38,8 @@ internal static class AwsCliRunner
         }
 
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "dummy-secret";
+        start.Environment["AWS_ACCESS_KEY_ID"] = Keys.AccessKeyId;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = Keys.SecretAccessKey;
         start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
         start.Environment["AWS_PAGER"] = string.Empty;

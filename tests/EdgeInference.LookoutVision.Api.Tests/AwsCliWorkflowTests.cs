@@ -31,7 +31,7 @@ public sealed class AwsCliWorkflowTests(MotoServer moto) : IClassFixture<MotoSer
 
         moto.RequireRunning();
         _api = await LookoutVisionApiHost.StartAsync("127.0.0.1", 0, new PackagingStore(_temp.Combine("store")), new JobRunSettings(),
-            new PackagingDependencies { PublisherFactory = (_, _) => new FakePublisher() }, Token, new S3Settings("us-east-1", moto.Url, new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "dummy-secret")));
+            new PackagingDependencies { PublisherFactory = (_, _) => new FakePublisher() }, AwsCliRunner.Security, Token, new S3Settings("us-east-1", moto.Url, new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "dummy-secret")));
     }
 
     public async ValueTask DisposeAsync()
@@ -47,13 +47,22 @@ public sealed class AwsCliWorkflowTests(MotoServer moto) : IClassFixture<MotoSer
     private Task<CliResult> LookoutAsync(params string[] args) =>
         AwsCliRunner.RunAsync(_api!.Url.ToString().TrimEnd('/'), ["lookoutvision", .. args], Token);
 
-    private Task<CliResult> S3Async(params string[] args) => AwsCliRunner.RunAsync(moto.Url, ["s3", .. args], Token);
-
+    /// <summary>Puts the folder in S3 (moto) in-process: the S3 upload is set-up here, not what these tests prove, and an AWS CLI process costs ~2 s.</summary>
     private async Task UploadAsync(string folder, string bucket)
     {
-        Assert.Equal(0, (await S3Async("mb", $"s3://{bucket}")).ExitCode);
-        var upload = await S3Async("cp", "--recursive", folder, $"s3://{bucket}/parts/");
-        Assert.True(upload.ExitCode == 0, upload.Stderr);
+        var config = new Amazon.S3.AmazonS3Config { ServiceURL = moto.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" };
+        using var s3 = new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "dummy-secret"), config);
+        await s3.PutBucketAsync(bucket, Token);
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+            {
+                BucketName = bucket,
+                Key = "parts/" + Path.GetRelativePath(folder, file).Replace('\\', '/'),
+                FilePath = file,
+                UseChunkEncoding = false,
+            }, Token);
+        }
     }
 
     [Fact]

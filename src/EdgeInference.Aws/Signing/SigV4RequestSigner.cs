@@ -46,7 +46,7 @@ public static class SigV4RequestSigner
         var canonicalRequest = new StringBuilder()
             .Append(request.Method.Method).Append('\n')
             .Append(CanonicalPath(uri)).Append('\n')
-            .Append(CanonicalQuery(uri)).Append('\n');
+            .Append(SigV4Canonical.Query(uri.Query)).Append('\n');
         foreach (var (name, value) in headers)
         {
             canonicalRequest.Append(name).Append(':').Append(value).Append('\n');
@@ -62,46 +62,7 @@ public static class SigV4RequestSigner
     private static string CanonicalHost(Uri uri) => uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
 
     /// <summary>botocore quotes the (already percent-encoded) path again, keeping only '/' and '~' unescaped.</summary>
-    internal static string CanonicalPath(Uri uri)
-    {
-        var path = uri.AbsolutePath.Length == 0 ? "/" : uri.AbsolutePath;
-        var builder = new StringBuilder(path.Length * 2);
-        foreach (var b in Encoding.UTF8.GetBytes(path))
-        {
-            var c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~' or '/')
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
+    internal static string CanonicalPath(Uri uri) => SigV4Canonical.Path(uri.AbsolutePath);
 
-        return builder.ToString();
-    }
-
-    /// <summary>The query exactly as encoded on the wire, pairs sorted by name then value.</summary>
-    private static string CanonicalQuery(Uri uri)
-    {
-        var query = uri.Query.TrimStart('?');
-        if (query.Length == 0)
-        {
-            return string.Empty;
-        }
-
-        var pairs = query.Split('&')
-            .Select(pair =>
-            {
-                var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                return equals < 0 ? (Key: pair, Value: string.Empty) : (Key: pair[..equals], Value: pair[(equals + 1)..]);
-            })
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .ThenBy(p => p.Value, StringComparer.Ordinal);
-        return string.Join('&', pairs.Select(p => $"{p.Key}={p.Value}"));
-    }
-
-    private static string CollapseWhitespace(string value) =>
-        string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    private static string CollapseWhitespace(string value) => SigV4Canonical.HeaderValue(value);
 }

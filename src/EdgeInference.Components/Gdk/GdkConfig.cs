@@ -135,9 +135,9 @@ public sealed partial record GdkConfig(
     }
 
     /// <summary>The semver 2.0 pattern GDK's schema uses (anchored at both ends here).</summary>
-    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")]
+    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\z")]
     internal static partial Regex SemVerPattern();
 
-    [GeneratedRegex(@"^[a-zA-Z0-9\-_.]+$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9\-_.]+\z")]
     internal static partial Regex ComponentNamePattern();
 }

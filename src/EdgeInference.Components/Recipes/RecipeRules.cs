@@ -244,6 +244,6 @@ public static partial class RecipeRules
     [GeneratedRegex(@"^(onpath|exists)\s+.*")]
     private static partial Regex SkipIfPattern();
 
-    [GeneratedRegex("(?i)^(NONE|OWNER|ALL)$")]
+    [GeneratedRegex("(?i)^(NONE|OWNER|ALL)\\z")]
     private static partial Regex PermissionPattern();
 }

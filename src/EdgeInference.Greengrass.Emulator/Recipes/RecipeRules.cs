@@ -152,6 +152,6 @@ public static partial class RecipeRules
         }
     }
 
-    [GeneratedRegex("^[a-zA-Z0-9-_.]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-zA-Z0-9-_.]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ComponentNamePattern();
 }

@@ -77,15 +77,15 @@ public static partial class YamlScalars
         + @"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?|<<|=)$")]
     private static partial Regex Yaml11NonString();
 
-    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    [GeneratedRegex(@"^[-+]?[0-9]+\z")]
     private static partial Regex IntegerPattern();
 
-    [GeneratedRegex(@"^0x[0-9a-fA-F]+$")]
+    [GeneratedRegex(@"^0x[0-9a-fA-F]+\z")]
     private static partial Regex HexPattern();
 
-    [GeneratedRegex(@"^0o[0-7]+$")]
+    [GeneratedRegex(@"^0o[0-7]+\z")]
     private static partial Regex OctalPattern();
 
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\z")]
     private static partial Regex FloatPattern();
 }

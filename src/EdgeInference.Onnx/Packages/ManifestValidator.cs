@@ -6,101 +6,12 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace EdgeInference.Onnx.Packages;
 
 /// <summary>
-/// Checks a manifest on its own and against the model's real inputs and outputs (names, ranks, element
-/// types, fixed sizes). Every problem is collected, so one start tells the user all of them.
+/// Checks a manifest against the model's real inputs and outputs (names, ranks, element types, fixed sizes): the
+/// ONNX-Runtime half of the package rules (the half that needs no model is <see cref="EdgeInference.Core.Packages.ManifestRules"/>).
+/// Every problem is collected, so one start tells the user all of them.
 /// </summary>
 public static class ManifestValidator
 {
-    private static readonly Dictionary<ModelTask, OutputRole[]> RolesByTask = new()
-    {
-        [ModelTask.Classification] = [OutputRole.Scores],
-        [ModelTask.Anomaly] = [OutputRole.AnomalyScore, OutputRole.AnomalyMap],
-        [ModelTask.Embedding] = [OutputRole.Embedding],
-    };
-
-    /// <summary>Rules that need no model.</summary>
-    public static IReadOnlyList<string> ValidateManifest(ModelManifest manifest)
-    {
-        var errors = new List<string>();
-        if (manifest.SchemaVersion is { } version && version != ModelManifest.CurrentSchemaVersion)
-        {
-            errors.Add($"SchemaVersion {manifest.SchemaVersion} is not supported (this worker reads {ModelManifest.CurrentSchemaVersion}).");
-        }
-
-        var input = manifest.Input;
-        if (input.Width <= 0 || input.Height <= 0)
-        {
-            errors.Add($"Input.Width and Input.Height must be positive (got {input.Width}×{input.Height}).");
-        }
-
-        if (input.ElementType is not (null or "float32"))
-        {
-            errors.Add($"Input.ElementType '{input.ElementType}' is not supported (float32 only).");
-        }
-
-        if (input.Scale is { } scale && (!(scale > 0) || float.IsInfinity(scale)))
-        {
-            errors.Add($"Input.Scale must be a positive number (got {input.Scale}).");
-        }
-
-        if (input.Mean is { Count: not 3 })
-        {
-            errors.Add($"Input.Mean needs 3 values, one per channel (got {input.Mean.Count}).");
-        }
-
-        if (input.Std is { Count: not 3 })
-        {
-            errors.Add($"Input.Std needs 3 values, one per channel (got {input.Std.Count}).");
-        }
-        else if (input.Std?.Any(s => !(s > 0)) == true)
-        {
-            errors.Add("Input.Std values must be positive.");
-        }
-
-        if (manifest.Outputs.Count == 0)
-        {
-            errors.Add("Outputs is empty.");
-        }
-
-        foreach (var duplicate in manifest.Outputs.GroupBy(o => o.Role).Where(g => g.Count() > 1))
-        {
-            errors.Add($"Outputs has more than one {duplicate.Key} output.");
-        }
-
-        var allowed = RolesByTask[manifest.Task];
-        foreach (var output in manifest.Outputs.Where(o => !allowed.Contains(o.Role)))
-        {
-            errors.Add($"Output '{output.Name}' has role {output.Role}, which a {manifest.Task.ToJsonName()} model does not use (allowed: {string.Join(", ", allowed)}).");
-        }
-
-        if (!manifest.Outputs.Any(o => allowed.Contains(o.Role)))
-        {
-            errors.Add($"A {manifest.Task.ToJsonName()} model needs an output with role {string.Join(" or ", allowed)}.");
-        }
-
-        foreach (var output in manifest.Outputs.Where(o => o.ElementType is not (null or "float32")))
-        {
-            errors.Add($"Output '{output.Name}' ElementType '{output.ElementType}' is not supported (float32 only).");
-        }
-
-        if (manifest.Task == ModelTask.Classification && manifest.Labels is not { Count: > 0 })
-        {
-            errors.Add("A classification model needs Labels.");
-        }
-
-        if (manifest.TopK is <= 0)
-        {
-            errors.Add($"TopK must be positive (got {manifest.TopK}).");
-        }
-
-        if (manifest.Task == ModelTask.Anomaly && manifest.AnomalyThreshold is null)
-        {
-            errors.Add("An anomaly model needs AnomalyThreshold.");
-        }
-
-        return errors;
-    }
-
     /// <summary>Rules that compare the manifest with the loaded model.</summary>
     public static IReadOnlyList<string> ValidateAgainstModel(
         ModelManifest manifest,

@@ -1,9 +1,7 @@
 using EdgeInference.Core.Inference;
-using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text.Json;
-using EdgeInference.Core.Json;
 using EdgeInference.Core.Manifest;
+using EdgeInference.Core.Packages;
 
 namespace EdgeInference.Onnx.Packages;
 
@@ -49,87 +47,27 @@ public sealed class ModelPackage
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>Opens a package folder or .zip (its files at the root or under one top folder).</summary>
-    /// <exception cref="ModelPackageException">Anything missing or unreadable, named.</exception>
-    public static ModelPackage Open(string path)
+    /// <summary>Opens a package folder or .zip (its files at the root or under one top folder) with the package rules of <see cref="PackageReader"/>.</summary>
+    /// <exception cref="ModelPackageException">Anything missing, unreadable or over a limit, named (with its <see cref="PackageErrorCodes"/> code).</exception>
+    public static ModelPackage Open(string path, PackageLimits? limits = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var fullPath = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(fullPath))
+        using var reader = PackageReader.Open(path, limits);
+        var (manifest, _) = reader.ReadManifest();
+        var modelFile = manifest.ModelFile ?? ModelManifest.DefaultModelFileName;
+        if (!PackagePaths.IsInside(modelFile))
         {
-            return OpenFolder(fullPath);
+            throw new ModelPackageException(
+                $"Model package '{reader.Path}' names ModelFile '{modelFile}', which is outside the package ({PackageErrorCodes.PackagePathOutside}).",
+                PackageErrorCodes.PackagePathOutside);
         }
 
-        if (File.Exists(fullPath))
-        {
-            return OpenZip(fullPath);
-        }
-
-        throw new ModelPackageException($"Model package '{fullPath}' does not exist (expected a folder or a .zip with {ModelManifest.FileName} and {ModelManifest.DefaultModelFileName}).");
-    }
-
-    /// <summary>Parses manifest JSON, naming what is wrong.</summary>
-    public static ModelManifest ParseManifest(ReadOnlySpan<byte> json, string source)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(json, CoreJsonContext.Default.ModelManifest)
-                ?? throw new ModelPackageException($"{source} is empty.");
-        }
-        catch (JsonException ex)
-        {
-            throw new ModelPackageException($"{source} is not a valid manifest: {ex.Message}", ex);
-        }
-    }
-
-    private static ModelPackage OpenFolder(string folder)
-    {
-        var manifestPath = System.IO.Path.Combine(folder, ModelManifest.FileName);
-        if (!File.Exists(manifestPath))
-        {
-            throw new ModelPackageException($"Model package '{folder}' has no {ModelManifest.FileName}.");
-        }
-
-        var manifest = ParseManifest(File.ReadAllBytes(manifestPath), manifestPath);
-        var modelPath = System.IO.Path.Combine(folder, ModelFileName(manifest));
-        if (!File.Exists(modelPath))
-        {
-            throw new ModelPackageException($"Model package '{folder}' has no {ModelFileName(manifest)} (named by {ModelManifest.FileName}).");
-        }
-
-        return new ModelPackage(folder, manifest, null, modelPath, manifest.Name ?? new DirectoryInfo(folder).Name);
-    }
-
-    private static ModelPackage OpenZip(string zipPath)
-    {
-        try
-        {
-            using var archive = ZipFile.OpenRead(zipPath);
-            var manifestEntry = archive.Entries
-                .Where(e => e.Name == ModelManifest.FileName && e.FullName.Count(c => c == '/') <= 1)
-                .OrderBy(e => e.FullName.Length)
-                .FirstOrDefault()
-                ?? throw new ModelPackageException($"Model package '{zipPath}' has no {ModelManifest.FileName} at its root or in one top folder.");
-            var prefix = manifestEntry.FullName[..^manifestEntry.Name.Length];
-            var manifest = ParseManifest(ReadEntry(manifestEntry), $"{zipPath}!{manifestEntry.FullName}");
-            var modelEntry = archive.GetEntry(prefix + ModelFileName(manifest))
-                ?? throw new ModelPackageException($"Model package '{zipPath}' has no {prefix}{ModelFileName(manifest)}.");
-            var name = manifest.Name ?? (prefix.Length > 0 ? prefix.TrimEnd('/') : System.IO.Path.GetFileNameWithoutExtension(zipPath));
-            return new ModelPackage(zipPath, manifest, ReadEntry(modelEntry), null, name);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ModelPackageException($"Model package '{zipPath}' is neither a folder nor a readable .zip: {ex.Message}", ex);
-        }
-    }
-
-    private static string ModelFileName(ModelManifest manifest) => manifest.ModelFile ?? ModelManifest.DefaultModelFileName;
-
-    private static byte[] ReadEntry(ZipArchiveEntry entry)
-    {
-        using var stream = entry.Open();
-        using var buffer = new MemoryStream(checked((int)entry.Length));
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        var modelEntry = reader.Find(modelFile)
+            ?? throw new ModelPackageException(reader.IsZip
+                ? $"Model package '{reader.Path}' has no {(reader.TopFolder is { } top ? top + "/" : string.Empty)}{modelFile}."
+                : $"Model package '{reader.Path}' has no {modelFile} (named by {ModelManifest.FileName}).");
+        var name = manifest.Name ?? reader.TopFolder ?? (reader.IsZip ? System.IO.Path.GetFileNameWithoutExtension(reader.Path) : new DirectoryInfo(reader.Path).Name);
+        return reader.IsZip
+            ? new ModelPackage(reader.Path, manifest, reader.ReadAllBytes(modelEntry), null, name)
+            : new ModelPackage(reader.Path, manifest, null, reader.FilePathOf(modelEntry), name);
     }
 }

@@ -87,6 +87,22 @@ public sealed class PackagingJobRunner(
             throw new PackagingResourceNotFoundException($"The package of model version {job.ResolvedModelVersion} is missing from the store ({package}).");
         }
 
+        // The stored package must be the one create-model checked: a changed byte fails the job rather than ship it.
+        var model = store.TryGetModel(description.ProjectName!, job.ResolvedModelVersion)
+            ?? throw new PackagingResourceNotFoundException($"Model version {job.ResolvedModelVersion} is missing from the store.");
+        string actual;
+        await using (var stream = new FileStream(package, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            actual = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (!string.Equals(actual, model.PackageSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PackagingValidationException(
+                $"The stored package of model version {job.ResolvedModelVersion} ({package}) has SHA-256 {actual}, but create-model recorded {model.PackageSha256}: "
+                + "it changed after it was checked. Create a new model version from the original package.");
+        }
+
         // The recipe carries the description as the component will serve it: done, with the component it became.
         var served = description with
         {

@@ -282,33 +282,33 @@ public static partial class PackagingRequestValidator
         }
     }
 
-    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_\-]*$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_\-]*\z")]
     private static partial Regex ProjectNamePattern();
 
-    [GeneratedRegex(@"^([1-9][0-9]*|latest)$")]
+    [GeneratedRegex(@"^([1-9][0-9]*|latest)\z")]
     private static partial Regex ModelVersionPattern();
 
-    [GeneratedRegex(@"^[a-zA-Z0-9\-]+$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9\-]+\z")]
     private static partial Regex JobNamePattern();
 
-    [GeneratedRegex(@"^[a-zA-Z0-9_. ()':,;?\-]+$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9_. ()':,;?\-]+\z")]
     private static partial Regex DescriptionPattern();
 
-    [GeneratedRegex(@"^[a-zA-Z0-9\-]+$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9\-]+\z")]
     private static partial Regex ClientTokenPattern();
 
-    [GeneratedRegex(@"^[a-zA-Z0-9_.\-]+$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9_.\-]+\z")]
     private static partial Regex ComponentNamePattern();
 
-    [GeneratedRegex(@"^([0-9]{1,6})\.([0-9]{1,6})\.([0-9]{1,6})$")]
+    [GeneratedRegex(@"^([0-9]{1,6})\.([0-9]{1,6})\.([0-9]{1,6})\z")]
     private static partial Regex ComponentVersionPattern();
 
-    [GeneratedRegex(@"^[0-9A-Za-z.\-_]*$")]
+    [GeneratedRegex(@"^[0-9A-Za-z.\-_]*\z")]
     private static partial Regex BucketPattern();
 
-    [GeneratedRegex(@"^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$")]
+    [GeneratedRegex(@"^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?\z")]
     private static partial Regex PrefixPattern();
 
-    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$")]
+    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*\z")]
     private static partial Regex TagPattern();
 }

@@ -1,4 +1,5 @@
 using EdgeInference.Core.Manifest;
+using EdgeInference.Core.Packages;
 using EdgeInference.Onnx.Packages;
 using EdgeInference.Testing;
 using Microsoft.ML.OnnxRuntime;
@@ -18,7 +19,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [MemberData(nameof(ShippedPackages))]
     public void ValidateManifest_ShippedManifest_HasNoErrors(string package)
     {
-        Assert.Empty(ManifestValidator.ValidateManifest(ModelPackage.Open(package).Manifest));
+        Assert.Empty(ManifestRules.Validate(ModelPackage.Open(package).Manifest));
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [Fact]
     public void ValidateManifest_UnsupportedSchemaVersion_IsNamed()
     {
-        var error = Assert.Single(ManifestValidator.ValidateManifest(Classifier with { SchemaVersion = 2 }));
+        var error = Assert.Single(ManifestRules.Validate(Classifier with { SchemaVersion = 2 }));
 
         Assert.Contains("SchemaVersion 2", error, StringComparison.Ordinal);
     }
@@ -42,7 +43,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [InlineData(32, -1)]
     public void ValidateManifest_NonPositiveSize_IsNamed(int width, int height)
     {
-        var error = Assert.Single(ManifestValidator.ValidateManifest(Classifier with { Input = Classifier.Input with { Width = width, Height = height } }));
+        var error = Assert.Single(ManifestRules.Validate(Classifier with { Input = Classifier.Input with { Width = width, Height = height } }));
 
         Assert.Contains("Input.Width and Input.Height", error, StringComparison.Ordinal);
         Assert.Contains($"{width}×{height}", error, StringComparison.Ordinal);
@@ -51,7 +52,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [Fact]
     public void ValidateManifest_NonFloatInput_IsNamed()
     {
-        var error = Assert.Single(ManifestValidator.ValidateManifest(Classifier with { Input = Classifier.Input with { ElementType = "uint8" } }));
+        var error = Assert.Single(ManifestRules.Validate(Classifier with { Input = Classifier.Input with { ElementType = "uint8" } }));
 
         Assert.Contains("Input.ElementType 'uint8'", error, StringComparison.Ordinal);
     }
@@ -63,7 +64,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [InlineData(float.PositiveInfinity)]
     public void ValidateManifest_BadScale_IsNamed(float scale)
     {
-        var error = Assert.Single(ManifestValidator.ValidateManifest(Classifier with { Input = Classifier.Input with { Scale = scale } }));
+        var error = Assert.Single(ManifestRules.Validate(Classifier with { Input = Classifier.Input with { Scale = scale } }));
 
         Assert.Contains("Input.Scale", error, StringComparison.Ordinal);
     }
@@ -71,7 +72,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [Fact]
     public void ValidateManifest_MeanWithTwoValues_IsNamed()
     {
-        var error = Assert.Single(ManifestValidator.ValidateManifest(Classifier with { Input = Classifier.Input with { Mean = [0.5f, 0.5f] } }));
+        var error = Assert.Single(ManifestRules.Validate(Classifier with { Input = Classifier.Input with { Mean = [0.5f, 0.5f] } }));
 
         Assert.Contains("Input.Mean needs 3 values", error, StringComparison.Ordinal);
         Assert.Contains("got 2", error, StringComparison.Ordinal);
@@ -80,7 +81,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [Fact]
     public void ValidateManifest_StdWithFourValues_IsNamed()
     {
-        var error = Assert.Single(ManifestValidator.ValidateManifest(Classifier with { Input = Classifier.Input with { Std = [1f, 1f, 1f, 1f] } }));
+        var error = Assert.Single(ManifestRules.Validate(Classifier with { Input = Classifier.Input with { Std = [1f, 1f, 1f, 1f] } }));
 
         Assert.Contains("Input.Std needs 3 values", error, StringComparison.Ordinal);
     }
@@ -91,7 +92,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [InlineData(float.NaN)]
     public void ValidateManifest_NonPositiveStd_IsNamed(float std)
     {
-        var error = Assert.Single(ManifestValidator.ValidateManifest(Classifier with { Input = Classifier.Input with { Std = [0.2f, std, 0.2f] } }));
+        var error = Assert.Single(ManifestRules.Validate(Classifier with { Input = Classifier.Input with { Std = [0.2f, std, 0.2f] } }));
 
         Assert.Contains("Input.Std values must be positive", error, StringComparison.Ordinal);
     }
@@ -99,7 +100,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [Fact]
     public void ValidateManifest_NoOutputs_SaysEmptyAndWhichRoleIsNeeded()
     {
-        var errors = ManifestValidator.ValidateManifest(Classifier with { Outputs = [] });
+        var errors = ManifestRules.Validate(Classifier with { Outputs = [] });
 
         Assert.Contains("Outputs is empty.", errors);
         Assert.Contains(errors, e => e.Contains("needs an output with role Scores", StringComparison.Ordinal));
@@ -110,7 +111,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     {
         var manifest = Anomaly with { Outputs = [Out("a", OutputRole.AnomalyScore), Out("b", OutputRole.AnomalyScore)] };
 
-        var error = Assert.Single(ManifestValidator.ValidateManifest(manifest));
+        var error = Assert.Single(ManifestRules.Validate(manifest));
 
         Assert.Contains("more than one AnomalyScore output", error, StringComparison.Ordinal);
     }
@@ -123,17 +124,17 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     {
         var manifest = Classifier with { Task = task, AnomalyThreshold = 0.5f, Outputs = [Out("extra", role), .. Outputs(task)] };
 
-        var error = Assert.Single(ManifestValidator.ValidateManifest(manifest));
+        var error = Assert.Single(ManifestRules.Validate(manifest));
 
         Assert.Contains($"Output 'extra' has role {role}", error, StringComparison.Ordinal);
-        Assert.Contains($"a {task.ToString().ToLowerInvariant()} model", error, StringComparison.Ordinal);
+        Assert.Contains($"{(task == ModelTask.Classification ? "a" : "an")} {task.ToString().ToLowerInvariant()} model", error, StringComparison.Ordinal);
         Assert.Contains($"allowed: {allowed}", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ValidateManifest_EmbeddingTaskWithOnlyScores_NeedsAnEmbeddingOutput()
     {
-        var errors = ManifestValidator.ValidateManifest(Embedding with { Outputs = [Out("probabilities", OutputRole.Scores)] });
+        var errors = ManifestRules.Validate(Embedding with { Outputs = [Out("probabilities", OutputRole.Scores)] });
 
         Assert.Equal(2, errors.Count);
         Assert.Contains(errors, e => e.Contains("needs an output with role Embedding", StringComparison.Ordinal));
@@ -144,7 +145,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     {
         var manifest = Classifier with { Outputs = [Out("probabilities", OutputRole.Scores) with { ElementType = "int64" }] };
 
-        var error = Assert.Single(ManifestValidator.ValidateManifest(manifest));
+        var error = Assert.Single(ManifestRules.Validate(manifest));
 
         Assert.Contains("Output 'probabilities' ElementType 'int64'", error, StringComparison.Ordinal);
     }
@@ -152,8 +153,8 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [Fact]
     public void ValidateManifest_ClassificationWithoutLabels_IsNamed()
     {
-        Assert.Equal(["A classification model needs Labels."], ManifestValidator.ValidateManifest(Classifier with { Labels = null }));
-        Assert.Equal(["A classification model needs Labels."], ManifestValidator.ValidateManifest(Classifier with { Labels = [] }));
+        Assert.Equal(["A classification model needs Labels."], ManifestRules.Validate(Classifier with { Labels = null }));
+        Assert.Equal(["A classification model needs Labels."], ManifestRules.Validate(Classifier with { Labels = [] }));
     }
 
     [Theory]
@@ -161,7 +162,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [InlineData(-3)]
     public void ValidateManifest_NonPositiveTopK_IsNamed(int topK)
     {
-        var error = Assert.Single(ManifestValidator.ValidateManifest(Classifier with { TopK = topK }));
+        var error = Assert.Single(ManifestRules.Validate(Classifier with { TopK = topK }));
 
         Assert.Contains($"TopK must be positive (got {topK})", error, StringComparison.Ordinal);
     }
@@ -169,7 +170,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [Fact]
     public void ValidateManifest_AnomalyWithoutThreshold_IsNamed()
     {
-        Assert.Equal(["An anomaly model needs AnomalyThreshold."], ManifestValidator.ValidateManifest(Anomaly with { AnomalyThreshold = null }));
+        Assert.Equal(["An anomaly model needs AnomalyThreshold."], ManifestRules.Validate(Anomaly with { AnomalyThreshold = null }));
     }
 
     [Fact]
@@ -182,7 +183,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
             Outputs = [Out("p", OutputRole.Embedding)],
         };
 
-        var errors = ManifestValidator.ValidateManifest(manifest);
+        var errors = ManifestRules.Validate(manifest);
 
         Assert.Equal(5, errors.Count);
         Assert.Contains(errors, e => e.Contains("SchemaVersion", StringComparison.Ordinal));
@@ -195,7 +196,7 @@ public sealed class ManifestValidatorTests(ModelSessionsFixture models) : IClass
     [Fact]
     public void ValidateManifest_NoLabelsAndBadTopK_ReportsBoth()
     {
-        var errors = ManifestValidator.ValidateManifest(Classifier with { Labels = null, TopK = 0 });
+        var errors = ManifestRules.Validate(Classifier with { Labels = null, TopK = 0 });
 
         Assert.Contains("A classification model needs Labels.", errors);
         Assert.Contains(errors, e => e.Contains("TopK must be positive", StringComparison.Ordinal));

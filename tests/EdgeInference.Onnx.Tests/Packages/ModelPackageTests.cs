@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using EdgeInference.Core.Manifest;
+using EdgeInference.Core.Packages;
 using EdgeInference.Onnx.Packages;
 using EdgeInference.Testing;
+using EdgeInference.Testing.Packaging;
 using Xunit;
 
 namespace EdgeInference.Onnx.Tests.Packages;
@@ -230,5 +232,60 @@ public sealed class ModelPackageTests
         var output = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(10_000), "sha256sum did not finish in 10 s");
         return output.Split(' ')[0];
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    [InlineData("..\\..\\etc\\passwd")]
+    public void Open_ModelFileOutsideThePackage_RefusedBeforeOpeningIt(string modelFile)
+    {
+        var package = TestPackages.WithManifest(TestModels.ColorClassifier, m => m["ModelFile"] = modelFile);
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Open(package));
+
+        Assert.Equal(PackageErrorCodes.PackagePathOutside, error.Code);
+        Assert.Contains($"ModelFile '{modelFile}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_ModelFileSymlinkedOutOfThePackage_RefusedNamingTheLink()
+    {
+        var package = TestPackages.WithFile(TestModels.ColorClassifier, "model.onnx", null);
+        File.CreateSymbolicLink(Path.Combine(package, "model.onnx"), "/etc/passwd");
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Open(package));
+
+        Assert.Equal(PackageErrorCodes.PackagePathOutside, error.Code);
+        Assert.Contains("symbolic link 'model.onnx' to '/etc/passwd'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_ZipWhoseModelDeclares3GiB_RefusedWithACodeNotAnOverflow()
+    {
+        var folder = TestPackages.NewTempFolder();
+        var zip = Path.Combine(folder, "big.zip");
+        var bytes = HostileZips.Zip(("manifest.json", File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "manifest.json"))), ("model.onnx", new byte[4096]));
+        File.WriteAllBytes(zip, HostileZips.DeclareSize(bytes, "model.onnx", 3u << 30));
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Open(zip));
+
+        Assert.Equal(PackageErrorCodes.PackageEntryTooLarge, error.Code);
+        Assert.Contains("'model.onnx' is 3,221,225,472 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_ZipWhoseModelInflatesPastItsHeader_RefusedWithACode()
+    {
+        var folder = TestPackages.NewTempFolder();
+        var zip = Path.Combine(folder, "bomb.zip");
+        var model = File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "model.onnx"));
+        var bytes = HostileZips.Zip(("manifest.json", File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "manifest.json"))), ("model.onnx", [.. model, .. new byte[1 << 20]]));
+        File.WriteAllBytes(zip, HostileZips.DeclareSize(bytes, "model.onnx", (uint)model.Length));
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackage.Open(zip));
+
+        Assert.Equal(PackageErrorCodes.PackageEntryTooLarge, error.Code);
+        Assert.Contains("does not inflate to", error.Message, StringComparison.Ordinal);
     }
 }

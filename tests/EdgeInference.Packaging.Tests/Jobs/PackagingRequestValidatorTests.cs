@@ -98,4 +98,17 @@ public sealed class PackagingRequestValidatorTests
         Assert.Contains("ComponentNaem", error.Message);
         Assert.IsType<JsonException>(error.InnerException);
     }
+
+    /// <summary>A regex "$" matches before a final newline; every name rule anchors with \z, so a trailing newline is refused.</summary>
+    [Fact]
+    public void Validate_NamesWithATrailingNewline_Refused()
+    {
+        Assert.Throws<PackagingValidationException>(() => PackagingRequestValidator.ValidateProjectName("p1\n"));
+        Assert.Throws<PackagingValidationException>(() => PackagingRequestValidator.ValidateJobName("job-1\n"));
+        Assert.Throws<PackagingValidationException>(() => PackagingRequestValidator.Validate(Request(Valid, version: "1\n")));
+        Assert.Throws<PackagingValidationException>(() => PackagingRequestValidator.Validate(Request(Valid.Replace("com.example.M", "com.example.M\\n", StringComparison.Ordinal))));
+        Assert.Throws<PackagingValidationException>(() => PackagingRequestValidator.Validate(Request(Valid + ", \"ComponentVersion\": \"1.0.0\\n\"")));
+        PackagingRequestValidator.ValidateProjectName("p1");
+        PackagingRequestValidator.ValidateJobName("job-1");
+    }
 }

@@ -38,7 +38,7 @@ public sealed class ModelPackageImporterTests : IDisposable
     public void Import_BareOnnxWithManifestOption_StoresModelUnderManifestName()
     {
         var onnx = _temp.Combine("resnet.onnx");
-        File.WriteAllBytes(onnx, [1, 2, 3]);
+        File.WriteAllBytes(onnx, SmallPackages.Model);
         var manifest = _temp.Combine("m.json");
         File.WriteAllText(manifest, SmallPackages.ClassificationManifest.Replace("\"Task\"", "\"ModelFile\": \"net.onnx\", \"Task\"", StringComparison.Ordinal));
 
@@ -49,11 +49,11 @@ public sealed class ModelPackageImporterTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"Task": "anomaly", "Input": {"Name": "x", "Width": 64, "Height": 64}, "Outputs": [{"Name": "s", "Role": "Scores"}]}""", "anomaly model needs an output with Role AnomalyScore or AnomalyMap")]
+    [InlineData("""{"Task": "anomaly", "Input": {"Name": "x", "Width": 64, "Height": 64}, "Outputs": [{"Name": "s", "Role": "Scores"}]}""", "An anomaly model needs an output with role AnomalyScore or AnomalyMap")]
     [InlineData("""{"Task": "classification", "Input": {"Name": "x", "Width": 0, "Height": 64}, "Outputs": [{"Name": "s", "Role": "Scores"}]}""", "Input.Width and Input.Height must be positive")]
     [InlineData("""{"Task": "classification", "ModelFile": "../escape.onnx", "Input": {"Name": "x", "Width": 8, "Height": 8}, "Outputs": [{"Name": "s", "Role": "Scores"}]}""", "ModelFile must be a relative path inside the package")]
-    [InlineData("""{"Task": "detection", "Input": {"Name": "x", "Width": 8, "Height": 8}, "Outputs": []}""", "is not valid")]
-    [InlineData("not json", "is not valid")]
+    [InlineData("""{"Task": "detection", "Input": {"Name": "x", "Width": 8, "Height": 8}, "Outputs": []}""", "is not a valid manifest")]
+    [InlineData("not json", "is not a valid manifest")]
     public void Import_BadManifest_RefusedNamingTheRule(string manifest, string expected)
     {
         var folder = SmallPackages.WriteFolder(_temp.Combine("pkg"), manifest: manifest);
@@ -71,7 +71,8 @@ public sealed class ModelPackageImporterTests : IDisposable
 
         var error = Assert.Throws<PackagingValidationException>(() => ModelPackageImporter.Import(zip, null, _temp.Combine("out.zip")));
 
-        Assert.Contains("is not a readable zip", error.Message);
+        Assert.Contains("is neither a folder nor a readable .zip", error.Message);
+        Assert.Contains("(PackageUnreadable)", error.Message);
     }
 }
 

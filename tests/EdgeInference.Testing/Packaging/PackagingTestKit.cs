@@ -39,16 +39,20 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 /// <summary>Small model packages (for the packaging store and jobs) whose ONNX bytes do not matter to the code under test.</summary>
 public static class SmallPackages
 {
+    /// <summary>A manifest for <see cref="TestModels.ColorClassifier"/>'s model (input image 32×32, output probabilities, 3 labels).</summary>
     public const string ClassificationManifest = """
         {"SchemaVersion": 1, "Name": "tiny-classifier", "Task": "classification",
-         "Input": {"Name": "input", "Width": 224, "Height": 224},
-         "Outputs": [{"Name": "scores", "Role": "Scores"}], "Labels": ["ok", "defect"]}
+         "Input": {"Name": "image", "Width": 32, "Height": 32},
+         "Outputs": [{"Name": "probabilities", "Role": "Scores"}], "Labels": ["red", "green", "blue"]}
         """;
+
+    /// <summary>A real ONNX model ONNX Runtime loads (the colour classifier, under 1 KB), so packages pass create-model's load check.</summary>
+    public static byte[] Model => File.ReadAllBytes(Path.Combine(TestModels.ColorClassifier, "model.onnx"));
 
     public static string WriteFolder(string folder, string manifest = ClassificationManifest, string modelFile = "model.onnx", byte[]? model = null)
     {
         Directory.CreateDirectory(folder);
-        File.WriteAllBytes(Path.Combine(folder, modelFile), model ?? [0x08, 0x07, 0x12, 0x04, 0x74, 0x65, 0x73, 0x74]);
+        File.WriteAllBytes(Path.Combine(folder, modelFile), model ?? Model);
         File.WriteAllText(Path.Combine(folder, "manifest.json"), manifest);
         return folder;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeInference.LookoutVision.Api;
+using EdgeInference.LookoutVision.Api.Security;
 using EdgeInference.LookoutVision.Datasets;
 using EdgeInference.Packaging;
 
@@ -18,7 +19,9 @@ internal static class LookoutVisionApiCommand
             PackagingCommandNames.LookoutVisionApi,
             "Serve Lookout for Vision's REST routes (projects, datasets from S3 manifests, create-model training in the background, "
             + "describe/list/delete-model, start/stop-model, detect-anomalies, model packaging jobs) for "
-            + "`aws lookoutvision ... --endpoint-url URL`. Prints the bound URL when ready; runs until Ctrl+C. Jobs run in the background.")
+            + "`aws lookoutvision ... --endpoint-url URL`. Every request must be SigV4-signed with the AWS credentials of this "
+            + "environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the AWS_PROFILE or default profile); without any, a key pair "
+            + "is generated and printed. Prints the bound URL when ready; runs until Ctrl+C. Jobs run in the background.")
         {
             store, port, host,
         };
@@ -29,9 +32,23 @@ internal static class LookoutVisionApiCommand
             var s3Endpoint = parseResult.GetValue(run.S3EndpointUrl);
             var region = parseResult.GetValue(run.Region);
             var s3 = s3Endpoint is null && region is null ? null : new S3Settings(region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1", s3Endpoint);
+            var credentials = ApiCredentials.Resolve(Environment.GetEnvironmentVariable);
+            var security = new ApiSecurity { Credentials = credentials };
             await using var api = await LookoutVisionApiHost.StartAsync(
-                parseResult.GetValue(host)!, parseResult.GetValue(port), CommandSupport.OpenStore(parseResult, store), settings, dependencies, cancellationToken, s3).ConfigureAwait(false);
-            await parseResult.InvocationConfiguration.Output.WriteLineAsync(api.Url.ToString().TrimEnd('/')).ConfigureAwait(false);
+                parseResult.GetValue(host)!, parseResult.GetValue(port), CommandSupport.OpenStore(parseResult, store), settings, dependencies, security, cancellationToken, s3).ConfigureAwait(false);
+            var output = parseResult.InvocationConfiguration.Output;
+            await output.WriteLineAsync(api.Url.ToString().TrimEnd('/')).ConfigureAwait(false);
+            if (credentials.Generated)
+            {
+                // No AWS credentials here: clients sign with this pair (it lives only as long as this process).
+                await output.WriteLineAsync("# No AWS credentials configured: sign requests with this generated key pair (any region):").ConfigureAwait(false);
+                await output.WriteLineAsync($"export AWS_ACCESS_KEY_ID={credentials.AccessKeyId} AWS_SECRET_ACCESS_KEY={credentials.SecretAccessKey}").ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteLineAsync($"# Requests must be signed with access key {credentials.AccessKeyId} ({credentials.Source}).").ConfigureAwait(false);
+            }
+
             await parseResult.InvocationConfiguration.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
             {

@@ -45,7 +45,7 @@ public sealed class PackagingCommandsTests : IDisposable
         var list = await _cli.RunAsync("list-models", "--project-name", "p1");
         var models = list.Json["Models"]!.AsArray();
         Assert.Equal(["1", "2"], models.Select(m => m!["ModelVersion"]!.GetValue<string>()));
-        var expectedSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(new byte[] { 0x08, 0x07, 0x12, 0x04, 0x74, 0x65, 0x73, 0x74 }));
+        var expectedSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(SmallPackages.Model));
         Assert.Equal(expectedSha, models[0]!["ModelSha256"]!.GetValue<string>());
     }
 
