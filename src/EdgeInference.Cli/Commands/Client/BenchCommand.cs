@@ -43,6 +43,7 @@ internal static class BenchCommand
                 WorkerArguments = parse.GetValue(workerArgs) ?? [],
                 CompareIpc = parse.GetValue(transport) == "both",
                 Rounds = parse.GetValue(roundsOption),
+                Progress = parse.InvocationConfiguration.Error,
             };
             try
             {

@@ -91,6 +91,28 @@ internal static class ClientCommands
 /// <summary>Broker address, identity and topics shared by the client commands.</summary>
 internal sealed class ConnectionOptions
 {
+    public ConnectionOptions()
+    {
+        // Invalid values are parse errors: the command exits 4 (bad arguments) instead of trying a broker that cannot exist.
+        // (A token that does not convert at all is already a parse error; these check the range of one that does.)
+        Port.Validators.Add(result =>
+        {
+            if (Token(result) is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is < 1 or > 65535)
+            {
+                result.AddError($"--port must be 1 to 65535 (got {port}).");
+            }
+        });
+        TimeoutSeconds.Validators.Add(result =>
+        {
+            if (Token(result) is { } text && double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is not (> 0 and <= 86400))
+            {
+                result.AddError($"--timeout must be more than 0 and at most 86400 seconds (got {text}).");
+            }
+        });
+    }
+
+    private static string? Token(System.CommandLine.Parsing.OptionResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+
     public Option<string> Host { get; } = new("--host") { Description = "Broker host.", DefaultValueFactory = _ => "127.0.0.1" };
     public Option<int> Port { get; } = new("--port") { Description = "Broker port.", DefaultValueFactory = _ => 1883 };
     public Option<string> ThingName { get; } = new("--thing-name") { Description = "The worker's ThingName (its topics are edge-inference/<thing>/...).", DefaultValueFactory = _ => "local" };
