@@ -3,6 +3,7 @@ using EdgeInference.Worker.Greengrass;
 using EdgeInference.Worker.Models.Repository;
 using EdgeInference.Worker.Status;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -54,6 +55,7 @@ public static class WorkerProgram
 
     private static async Task<int> RunHostAsync(string[] args, TextWriter error, CancellationToken cancellationToken)
     {
+        NativeMemoryTuning.LimitMallocArenas();
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -77,6 +79,9 @@ public static class WorkerProgram
             builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             builder.Services.AddEdgeInferenceWorker(builder.Configuration);
+            // The worker process only (not hosts built by tests): bounded memory under floods (BENCHMARKS.md: bench flood).
+            builder.Services.AddSingleton<IManagedHeap, GcManagedHeap>();
+            builder.Services.AddHostedService<HeapGovernor>();
 
             using var host = builder.Build();
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
