@@ -20,6 +20,9 @@ public static class FloodBenchmark
 {
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>The largest payload one MQTT packet can carry here (256 MiB less room for the topic and properties).</summary>
+    private const long MaxMqttPayload = 268_435_455 - 4096;
+
     /// <exception cref="WorkerClientException">The worker could not be started or reached.</exception>
     public static async Task<JsonObject> RunAsync(FloodSettings settings, CancellationToken cancellationToken = default)
     {
@@ -101,7 +104,8 @@ public static class FloodBenchmark
 
                 foreach (var megabytes in settings.OversizedMegabytes)
                 {
-                    var size = Math.Max((long)megabytes << 20, maxPayload + 1);
+                    // MQTT's largest packet is 268,435,455 bytes (remaining length): stay just under it with the topic and properties.
+                    var size = Math.Min(Math.Max((long)megabytes << 20, maxPayload + 1), MaxMqttPayload);
                     Say(settings, $"hostile: a {size / 1048576.0:0.#} MiB payload (Limits:MaxPayloadBytes {maxPayload})");
                     var answer = await OversizedAnswerAsync(connection, (int)size, settings.Timeout, cancellationToken).ConfigureAwait(false);
                     answers.Add(Entry($"payload of {size / 1048576.0:0.#} MiB", size, answer, answer.StartsWith("PayloadTooLarge", StringComparison.Ordinal) || answer.StartsWith("PacketTooLarge", StringComparison.Ordinal), await ServedAsync(ordinary, connection, image, settings.Timeout, cancellationToken).ConfigureAwait(false)));
@@ -216,7 +220,7 @@ public static class FloodBenchmark
                     .WithCorrelationData([1]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientDisconnectedException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientDisconnectedException or MQTTnet.Exceptions.MqttProtocolViolationException or IOException or InvalidOperationException)
         {
             // The broker closed the connection at the packet's header; the reason arrives through DisconnectedAsync.
             reply.TrySetResult($"refused while sending: {ex.GetType().Name}: {ex.Message}");

@@ -28,7 +28,7 @@ public sealed record FloodSettings
     public TimeSpan SteadyDuration { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>Sizes of the oversized payloads, in MiB (each over the worker's Limits:MaxPayloadBytes).</summary>
-    public IReadOnlyList<int> OversizedMegabytes { get; init; } = [9, 64, 256];
+    public IReadOnlyList<int> OversizedMegabytes { get; init; } = [9, 64, 255];
 
     /// <summary>Send the hostile inputs after the flood.</summary>
     public bool Hostile { get; init; } = true;

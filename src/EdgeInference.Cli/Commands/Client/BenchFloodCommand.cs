@@ -15,7 +15,7 @@ internal static class BenchFloodCommand
         var inFlight = new Option<int>("--in-flight") { Description = "Requests each client keeps in flight.", DefaultValueFactory = _ => 2 };
         var seconds = new Option<double>("--seconds") { Description = "Length of the flood.", DefaultValueFactory = _ => 20 };
         var steadySeconds = new Option<double>("--steady-seconds") { Description = "Length of the one-client phase that sets the steady-state RSS.", DefaultValueFactory = _ => 8 };
-        var oversized = new Option<int[]>("--oversized-mb") { Description = "Sizes (MiB) of the payloads over Limits:MaxPayloadBytes (repeatable).", DefaultValueFactory = _ => [9, 64, 256] };
+        var oversized = new Option<int[]>("--oversized-mb") { Description = "Sizes (MiB) of the payloads over Limits:MaxPayloadBytes (repeatable).", DefaultValueFactory = _ => [9, 64, 255] };
         var noHostile = new Option<bool>("--no-hostile") { Description = "Flood only; skip the hostile inputs." };
         var workerPath = new Option<string?>("--worker") { Description = "Worker executable (default: the repository's Release build)." };
         var model = new Option<string?>("--model") { Description = "Model package for the worker (default: its bundled sample)." };
@@ -33,7 +33,7 @@ internal static class BenchFloodCommand
             });
         }
 
-        var command = new Command("flood", "Spawn a worker, measure its steady-state RSS, flood it (50 clients of ~400 KB JPEGs), then send hostile inputs (huge-dimension headers, garbage, broken JSON, payloads up to 256 MiB), each followed by an ordinary request; prints RSS peaks against the steady state (target ≤ 1.5×) and every answer. Progress on stderr.")
+        var command = new Command("flood", "Spawn a worker, measure its steady-state RSS, flood it (50 clients of ~400 KB JPEGs), then send hostile inputs (huge-dimension headers, garbage, broken JSON, payloads up to 255 MiB), each followed by an ordinary request; prints RSS peaks against the steady state (target ≤ 1.5×) and every answer. Progress on stderr.")
         {
             image, clients, inFlight, seconds, steadySeconds, oversized, noHostile, workerPath, model, workerArgs, timeout, json,
         };
