@@ -222,8 +222,11 @@ public static class FloodBenchmark
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientDisconnectedException or MQTTnet.Exceptions.MqttProtocolViolationException or IOException or InvalidOperationException)
         {
-            // The broker closed the connection at the packet's header; the reason arrives through DisconnectedAsync.
-            reply.TrySetResult($"refused while sending: {ex.GetType().Name}: {ex.Message}");
+            // The broker closed the connection at the packet's header: with its DISCONNECT reason when it arrived mid-send,
+            // else the reason arrives through DisconnectedAsync.
+            reply.TrySetResult(ex is MQTTnet.Exceptions.MqttClientUnexpectedDisconnectReceivedException { ReasonCode: { } code } disconnect
+                ? (disconnect.ReasonString is { Length: > 0 } why ? $"{code} ({why})" : code.ToString())
+                : $"refused while sending: {ex.GetType().Name}: {ex.Message}");
         }
 
         try
