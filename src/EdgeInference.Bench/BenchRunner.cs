@@ -40,9 +40,11 @@ public static class BenchRunner
                 }
 
                 var executable = settings.WorkerPath ?? WorkerLocator.FindReleaseBuild();
+                Say(settings, $"starting the worker ({executable}) and waiting for RUNNING");
                 spawned = await SpawnedWorker.StartAsync(executable, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
                 if (settings.CompareIpc)
                 {
+                    Say(settings, "starting a second worker under the nucleus emulator (Transport=ipc)");
                     ipc = await IpcEndToEndBenchmark.StartAsync(executable, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
                     report["ColdStartIpcMs"] = Round(ipc.Worker.ColdStart.TotalMilliseconds);
                 }
@@ -71,6 +73,7 @@ public static class BenchRunner
             var rounds = Math.Max(1, settings.Rounds);
             report["Rounds"] = rounds;
             var slice = duration / rounds;
+            Say(settings, $"model {report["Model"]}: {rounds} round(s) of 7 phases, {slice.TotalSeconds:0.#} s per phase per round (about {(duration * 6.5).TotalSeconds:0} s in all)");
             var (decode, naiveDecode, raw, rawDecodeAndRun) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (ipcUnloaded, ipcWorker) = (new PhaseSamples(), new PhaseSamples());
@@ -83,9 +86,12 @@ public static class BenchRunner
                 // Raw and end-to-end phases alternate round by round, so drift of the machine hits both alike.
                 for (var round = 0; round < rounds; round++)
                 {
+                    var label = $"round {round + 1}/{rounds}";
+                    Say(settings, $"{label}: JPEG→tensor, naive decode, raw decode+run");
                     Add(decode, rawModel.DecodeToTensor(slice, cap));
                     Add(naiveDecode, rawModel.NaiveDecodeToTensor(slice / 2, cap));
                     Add(rawDecodeAndRun, rawModel.DecodeAndRun(slice, cap));
+                    Say(settings, $"{label}: end to end, 1 client");
                     var single = await EndToEndBenchmark.MeasureAsync(connection, 1, jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
                     unloaded.Add(single.Latencies, single.Seconds);
                     unloadedWorker.Add(single.WorkerTotals, single.Seconds);
@@ -93,6 +99,7 @@ public static class BenchRunner
                     mqttOverhead.Add(single.Overheads, single.Seconds);
                     if (ipc is not null)
                     {
+                        Say(settings, $"{label}: end to end over IPC, 1 client");
                         var overIpc = await ipc.MeasureUnloadedAsync(jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
                         ipcUnloaded.Add(overIpc.Latencies, overIpc.Seconds);
                         ipcWorker.Add(overIpc.WorkerTotals, overIpc.Seconds);
@@ -100,7 +107,9 @@ public static class BenchRunner
                         ipcErrors += overIpc.Errors;
                         firstError ??= overIpc.FirstError;
                     }
+                    Say(settings, $"{label}: raw session.Run ×{parallelRuns}");
                     Add(raw, rawModel.Run(slice, cap, parallelRuns));
+                    Say(settings, $"{label}: end to end, {settings.Clients} clients");
                     var many = await EndToEndBenchmark.MeasureAsync(connection, settings.Clients, jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
                     loaded.Add(many.Latencies, many.Seconds);
                     loadedClientCpuMs += many.ClientCpuMs;
@@ -108,6 +117,7 @@ public static class BenchRunner
                     unloadedErrors += single.Errors;
                     loadedErrors += many.Errors;
                     firstError ??= single.FirstError ?? many.FirstError;
+                    Say(settings, $"{label}: done ({loaded.Stats.Count} loaded requests so far, {unloadedErrors + loadedErrors + ipcErrors} errors)");
                 }
             }
 
@@ -160,6 +170,12 @@ public static class BenchRunner
                 await spawned.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private static void Say(BenchSettings settings, string line)
+    {
+        settings.Progress.WriteLine($"bench: {line}");
+        settings.Progress.Flush();
     }
 
     private static void Add(PhaseSamples samples, (List<double> Latencies, double Seconds) measured) => samples.Add(measured.Latencies, measured.Seconds);

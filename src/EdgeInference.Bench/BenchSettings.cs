@@ -43,4 +43,7 @@ public sealed record BenchSettings
 
     /// <summary>Raw and end-to-end phases alternate this many times.</summary>
     public int Rounds { get; init; } = 4;
+
+    /// <summary>Where progress lines go (phase and round as each starts); the CLI passes stderr, so stdout stays the report.</summary>
+    public TextWriter Progress { get; init; } = TextWriter.Null;
 }

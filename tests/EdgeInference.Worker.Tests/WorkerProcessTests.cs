@@ -54,6 +54,23 @@ public sealed class WorkerProcessTests
     }
 
     [Fact]
+    public async Task Run_PortAlreadyInUse_SaysWhichKeyToChangeAndExitsOneWithoutAStackTrace()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        await using var worker = WorkerProcess.Start($"--Mqtt:Port={port}", $"--Model:Path={TestModels.ColorClassifier}", "--Model:Accelerator=cpu");
+
+        var exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 1, worker.Output);
+        Assert.Contains($"Mqtt:Port {port} is already in use", worker.Output, StringComparison.Ordinal);
+        Assert.Contains("set Mqtt:Port to a free port", worker.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", worker.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", worker.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_GpuRequiredWithoutCuda_ExitsNonZeroNamingCuda()
     {
         Assert.SkipWhen(Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"), "CUDA is present here");

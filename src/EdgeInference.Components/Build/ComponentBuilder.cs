@@ -150,22 +150,23 @@ public static class ComponentBuilder
 
         var project = settings.WorkerProject ?? Path.Combine(projectRoot, "src", "EdgeInference.Worker");
         var output = Directory.CreateTempSubdirectory($"edge-inference-publish-{rid}{WorkerVariant.Suffix(variant)}-").FullName;
-        var intermediate = variant == WorkerVariant.Cpu ? null : Directory.CreateTempSubdirectory($"edge-inference-{variant}-build-").FullName;
+        // Every variant and RID builds in a folder of its own: a self-contained `-r RID` publish through the projects' own
+        // obj/ and bin/ would overwrite the regular build (bin/Release/net10.0/<rid>/ turned self-contained) and its restore.
+        var intermediate = Directory.CreateTempSubdirectory($"edge-inference-{variant}-{rid}-build-").FullName;
         try
         {
-            await DotnetPublishRunner.PublishAsync(
-                project, rid, output, log, cancellationToken,
-                variant == WorkerVariant.Gpu ? WorkerVariant.GpuPublishProperties : null,
-                intermediate).ConfigureAwait(false);
+            var (properties, artifactsPath) = PublishIsolation(variant, intermediate);
+            await DotnetPublishRunner.PublishAsync(project, rid, output, log, cancellationToken, properties, artifactsPath).ConfigureAwait(false);
             return ArtifactZipper.Zip(output, rid, artifactsDirectory, variant);
         }
         finally
         {
             Directory.Delete(output, recursive: true);
-            if (intermediate is not null)
-            {
-                Directory.Delete(intermediate, recursive: true);
-            }
+            Directory.Delete(intermediate, recursive: true);
         }
     }
+
+    /// <summary>The MSBuild properties and the <c>--artifacts-path</c> of one variant's publish: always an artifacts path, never the projects' bin/obj.</summary>
+    internal static (IReadOnlyList<string>? Properties, string ArtifactsPath) PublishIsolation(string variant, string intermediate) =>
+        (variant == WorkerVariant.Gpu ? WorkerVariant.GpuPublishProperties : null, intermediate);
 }

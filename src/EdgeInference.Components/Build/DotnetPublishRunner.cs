@@ -10,6 +10,13 @@ public static class DotnetPublishRunner
     /// Where intermediate output goes instead of the projects' obj/ and bin/ (<c>--artifacts-path</c>): a variant that
     /// restores other packages must not overwrite the CPU build's restore and intermediates.
     /// </param>
+    /// <summary>The <c>dotnet</c> arguments of <see cref="PublishAsync"/>.</summary>
+    public static IReadOnlyList<string> Arguments(string projectPath, string rid, string outputDirectory, IReadOnlyList<string>? properties = null, string? artifactsPath = null)
+    {
+        string[] arguments = ["publish", projectPath, "-c", "Release", "-r", rid, "--self-contained", "-o", outputDirectory, "-nologo", .. properties ?? []];
+        return artifactsPath is null ? arguments : [.. arguments, "--artifacts-path", artifactsPath];
+    }
+
     public static async Task PublishAsync(string projectPath, string rid, string outputDirectory, TextWriter log, CancellationToken cancellationToken = default, IReadOnlyList<string>? properties = null, string? artifactsPath = null)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -18,13 +25,7 @@ public static class DotnetPublishRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] arguments = ["publish", projectPath, "-c", "Release", "-r", rid, "--self-contained", "-o", outputDirectory, "-nologo", .. properties ?? []];
-        if (artifactsPath is not null)
-        {
-            arguments = [.. arguments, "--artifacts-path", artifactsPath];
-        }
-
-        foreach (var argument in arguments)
+        foreach (var argument in Arguments(projectPath, rid, outputDirectory, properties, artifactsPath))
         {
             start.ArgumentList.Add(argument);
         }

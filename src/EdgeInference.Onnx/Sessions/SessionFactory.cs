@@ -8,8 +8,8 @@ namespace EdgeInference.Onnx.Sessions;
 /// <summary>
 /// Creates the ORT session on the accelerator asked for. <c>auto</c> tries CUDA (TensorRT first when
 /// configured) and falls back to CPU with the reason recorded; <c>gpu</c> fails instead; <c>cpu</c> never tries.
-/// ORT's CPU package throws <see cref="EntryPointNotFoundException"/> when CUDA is appended and a GPU
-/// package throws <see cref="OnnxRuntimeException"/> when the CUDA libraries or device are missing, so every
+/// A build whose ONNX Runtime has no CUDA provider (the CPU build) does not try: its reason says so plainly. (ORT's CPU
+/// package would throw <see cref="EntryPointNotFoundException"/> if CUDA were appended.) A GPU package throws <see cref="OnnxRuntimeException"/> when the CUDA libraries or device are missing, so every
 /// non-fatal exception of the attempt is caught and reported, never swallowed.
 /// </summary>
 public static class SessionFactory
@@ -25,6 +25,20 @@ public static class SessionFactory
         {
             var (cpuSession, cacheNote) = CreateCpu(package, options, logger);
             return (cpuSession, Info(requested, ExecutionProviders.Cpu, available, null) with { OptimizedModelCache = cacheNote });
+        }
+
+        if (!available.Contains(ExecutionProviders.Cuda))
+        {
+            // The CPU build: nothing to try, nothing went wrong. Said plainly (no exception text from probing a provider
+            // that is not there); the worker says it once at RUNNING, describe and the status carry it as FallbackReason.
+            var plain = $"CUDA is unavailable: this build has no CUDA provider (its ONNX Runtime offers {string.Join(", ", available)})";
+            if (options.Accelerator == Accelerator.Gpu)
+            {
+                throw new AcceleratorUnavailableException($"Model:Accelerator is 'gpu' but {plain}. {GpuRemedy.For(available)}");
+            }
+
+            var (cpuOnly, cpuOnlyCacheNote) = CreateCpu(package, options, logger);
+            return (cpuOnly, Info(requested, ExecutionProviders.Cpu, available, plain) with { OptimizedModelCache = cpuOnlyCacheNote });
         }
 
         SessionOptions? gpuOptions = null;

@@ -3,33 +3,47 @@ using EdgeInference.Worker.Greengrass;
 using EdgeInference.Worker.Models.Repository;
 using EdgeInference.Worker.Status;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeInference.Worker.Hosting;
 
 /// <summary>The worker's entry point: the host, or one of its small commands.</summary>
 public static class WorkerProgram
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    /// <summary>The generic host's own log category (start/stop failures).</summary>
+    internal const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
+        RunAsync(args, Console.Out, Console.Error, cancellationToken);
+
+    /// <summary>
+    /// <c>--help</c> and <c>--version</c> are answered wherever they stand and never reach the configuration (whose
+    /// command-line provider would take the next argument as their value); <c>models …</c> runs that command; anything
+    /// else runs the host.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(args);
         if (args is ["models", ..])
         {
-            return await RunModelsCommandAsync(args, Console.Out, Console.Error, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            return await RunModelsCommandAsync(args, output, error, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
 
         if (args.Any(a => a is "--help" or "-h" or "-?" or "help"))
         {
-            await Console.Out.WriteAsync(WorkerHelp.Text).ConfigureAwait(false);
+            await output.WriteAsync(WorkerHelp.Text).ConfigureAwait(false);
             return WorkerExitCodes.Success;
         }
 
         if (args.Any(a => a is "--version"))
         {
-            await Console.Out.WriteLineAsync(WorkerVersion.Current).ConfigureAwait(false);
+            await output.WriteLineAsync(WorkerVersion.Current).ConfigureAwait(false);
             return WorkerExitCodes.Success;
         }
 
-        return await RunHostAsync(args, cancellationToken).ConfigureAwait(false);
+        return await RunHostAsync(args, error, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>models register|unregister|list</c>, writing to the given streams.</summary>
@@ -39,8 +53,9 @@ public static class WorkerProgram
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunHostAsync(string[] args, CancellationToken cancellationToken)
+    private static async Task<int> RunHostAsync(string[] args, TextWriter error, CancellationToken cancellationToken)
     {
+        NativeMemoryTuning.LimitMallocArenas();
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -58,8 +73,15 @@ public static class WorkerProgram
             }
 
             builder.Configuration.AddCommandLine(args);
+            // A start failure the worker classifies is printed below as one plain message (key to change, exit code); the
+            // host's own "Hosting failed to start" error would repeat it with a stack trace. Critical stays (a faulted
+            // background service stopping the host).
+            builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             builder.Services.AddEdgeInferenceWorker(builder.Configuration);
+            // The worker process only (not hosts built by tests): bounded memory under floods (BENCHMARKS.md: bench flood).
+            builder.Services.AddSingleton<IManagedHeap, GcManagedHeap>();
+            builder.Services.AddHostedService<HeapGovernor>();
 
             using var host = builder.Build();
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -72,10 +94,10 @@ public static class WorkerProgram
         }
         catch (Exception ex) when (StartupFailure.Classify(ex) is { } failure)
         {
-            await Console.Error.WriteLineAsync($"edge-inference worker: {failure.Title}:").ConfigureAwait(false);
+            await error.WriteLineAsync($"edge-inference worker: {failure.Title}:").ConfigureAwait(false);
             foreach (var reason in failure.Reasons)
             {
-                await Console.Error.WriteLineAsync($"  - {reason}").ConfigureAwait(false);
+                await error.WriteLineAsync($"  - {reason}").ConfigureAwait(false);
             }
 
             return failure.ExitCode;

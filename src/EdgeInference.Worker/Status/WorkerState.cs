@@ -21,12 +21,16 @@ public sealed class WorkerState
     private long _rejected;
     private int _inFlight;
 
+    /// <summary>What STARTING says (README: every status carries a StatusMessage).</summary>
+    public const string StartingMessage = "Starting: connecting, then loading and warming the models; requests are served once RUNNING.";
+
     public WorkerState(TimeProvider timeProvider, IOptions<WorkerOptions> worker)
     {
         _timeProvider = timeProvider;
         Current = new WorkerStatus
         {
             Status = WorkerStates.Starting,
+            StatusMessage = StartingMessage,
             ThingName = worker.Value.EffectiveThingName,
             Version = WorkerVersion.Current,
             Timestamp = timeProvider.GetUtcNow(),

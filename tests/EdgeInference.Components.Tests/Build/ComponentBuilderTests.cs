@@ -54,6 +54,22 @@ public sealed class ComponentBuilderTests : IDisposable
         Assert.Equal(["aarch64", "amd64", "aarch64"], result.Recipe.Recipe["Manifests"]!.AsArray().Select(m => m!["Platform"]!["architecture"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("gpu")]
+    public void PublishIsolation_EveryVariant_PublishesThroughItsOwnArtifactsPathNotTheProjectsBin(string variant)
+    {
+        var intermediate = Path.Combine(Path.GetTempPath(), "edge-inference-isolated");
+
+        var (properties, artifactsPath) = ComponentBuilder.PublishIsolation(variant, intermediate);
+        var arguments = DotnetPublishRunner.Arguments("src/EdgeInference.Worker", "linux-arm64", "/tmp/out", properties, artifactsPath);
+
+        var at = arguments.ToList().IndexOf("--artifacts-path");
+        Assert.True(at >= 0, string.Join(' ', arguments));
+        Assert.Equal(intermediate, arguments[at + 1]);
+        Assert.Equal(variant == "gpu", arguments.Contains("-p:EdgeInferenceGpu=true"));
+    }
+
     [Fact]
     public async Task BuildAsync_EarlierPublishRecipe_LeftInPlace()
     {

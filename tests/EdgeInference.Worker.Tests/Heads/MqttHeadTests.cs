@@ -175,6 +175,7 @@ public sealed class MqttHeadTests
 
         var status = TestMqttClient.Json(await client.WaitAsync(m => m.Topic == StatusTopic && m.Retain, cancellationToken: Token));
         Assert.Equal("RUNNING", status.GetProperty("Status").GetString());
+        Assert.StartsWith("Serving ", status.GetProperty("StatusMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal("CPUExecutionProvider", status.GetProperty("ExecutionProvider").GetString());
         Assert.Contains("CUDA", status.GetProperty("FallbackReason").GetString(), StringComparison.Ordinal);
         Assert.Equal("test", status.GetProperty("ThingName").GetString());

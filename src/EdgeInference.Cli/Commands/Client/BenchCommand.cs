@@ -25,6 +25,7 @@ internal static class BenchCommand
         var roundsOption = new Option<int>("--rounds") { Description = "Raw and end-to-end phases alternate this many times (each phase gets --seconds in all).", DefaultValueFactory = _ => 4 };
         var command = new Command("bench", "Benchmark a worker end to end against raw ONNX Runtime on the same model.") { image, clients, seconds, maxRequests, spawn, workerPath, model, threads, workerArgs, json, roundsOption, transport };
         var connectionOptions = ClientCommands.AddConnectionOptions(command);
+        command.Subcommands.Add(BenchFloodCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>
         {
             var connection = connectionOptions.Read(parse);
@@ -43,6 +44,7 @@ internal static class BenchCommand
                 WorkerArguments = parse.GetValue(workerArgs) ?? [],
                 CompareIpc = parse.GetValue(transport) == "both",
                 Rounds = parse.GetValue(roundsOption),
+                Progress = parse.InvocationConfiguration.Error,
             };
             try
             {

@@ -99,6 +99,9 @@ public sealed class ClientCommandsTests
 
             Assert.Equal(0, report.GetProperty("EndToEndLoaded").GetProperty("Errors").GetInt32());
             Assert.True(report.GetProperty("Ratios").GetProperty("ThroughputEndToEndOverRaw").GetDouble() > 0);
+            // Progress goes to stderr as each phase starts (stdout stays the report).
+            Assert.Contains("bench: round 1/", result.Error, StringComparison.Ordinal);
+            Assert.Contains("end to end, 2 clients", result.Error, StringComparison.Ordinal);
         }
     }
 
