@@ -18,9 +18,10 @@ namespace EdgeInference.Bench;
 public static class BatchingBenchmark
 {
     /// <summary>One layout: intra-op threads per run, runs at once, images per run.</summary>
-    public sealed record Layout(int Threads, int Parallel, int Batch)
+    /// <param name="StaticBatch">Run a model whose batch dimension is fixed at <paramref name="Batch"/> instead of the symbolic one (shows what the symbolic dimension costs).</param>
+    public sealed record Layout(int Threads, int Parallel, int Batch, bool StaticBatch = false)
     {
-        public string Name => $"{Parallel}×{Threads}t b{Batch}";
+        public string Name => $"{Parallel}×{Threads}t b{Batch}{(StaticBatch ? " static" : string.Empty)}";
     }
 
     public static IReadOnlyList<Layout> DefaultLayouts(int cores, int maxBatch)
@@ -34,6 +35,12 @@ public static class BatchingBenchmark
         if (cores >= 2)
         {
             layouts.Add(new Layout(Math.Max(1, cores / 2), 2, Math.Min(4, maxBatch)));
+        }
+
+        layouts.Add(new Layout(cores, 1, 1, StaticBatch: true));
+        if (maxBatch >= 4)
+        {
+            layouts.Add(new Layout(cores, 1, 4, StaticBatch: true));
         }
 
         return layouts;
@@ -51,23 +58,23 @@ public static class BatchingBenchmark
         preprocessor.Fill(frame, one);
 
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-        var sessions = new Dictionary<int, InferenceSession>();
+        var sessions = new Dictionary<(int Threads, int StaticBatch), InferenceSession>();
         var images = layouts.ToDictionary(l => l, _ => 0L);
         var seconds = layouts.ToDictionary(l => l, _ => 0.0);
         var runLatencies = layouts.ToDictionary(l => l, _ => new List<double>());
         try
         {
-            foreach (var threads in layouts.Select(l => l.Threads).Distinct())
+            foreach (var key in layouts.Select(l => (l.Threads, l.StaticBatch ? l.Batch : 0)).Distinct())
             {
                 using var options = new SessionOptions
                 {
                     GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
                     ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                     InterOpNumThreads = 1,
-                    IntraOpNumThreads = threads,
+                    IntraOpNumThreads = key.Threads,
                 };
                 options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-                sessions[threads] = new InferenceSession(dynamicModel, options);
+                sessions[key] = new InferenceSession(key.Item2 == 0 ? dynamicModel : BatchDimension.MakeStatic(package.ReadModelBytes(), key.Item2), options);
             }
 
             string[] inputNames = [package.Manifest.Input.Name];
@@ -77,7 +84,7 @@ public static class BatchingBenchmark
                 foreach (var layout in layouts)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var session = sessions[layout.Threads];
+                    var session = sessions[(layout.Threads, layout.StaticBatch ? layout.Batch : 0)];
                     var shape = preprocessor.TensorShape.ToArray();
                     shape[0] = layout.Batch;
                     var batchTensor = new float[one.Length * layout.Batch];

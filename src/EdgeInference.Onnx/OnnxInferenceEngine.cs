@@ -62,7 +62,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             throw new ModelPackageException($"The manifest of '{package.Path}' is invalid: {string.Join(" ", manifestErrors)}");
         }
 
-        if (package.Manifest.EffectiveMaxBatchSize > 1)
+        var batches = WillBatch(package.Manifest, options);
+        if (batches)
         {
             try
             {
@@ -86,7 +87,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             throw new ModelPackageException($"ONNX Runtime cannot load the model of '{package.Path}': {ex.Message}", ex);
         }
 
-        var engine = new OnnxInferenceEngine(session, package.Manifest, decoder);
+        var engine = new OnnxInferenceEngine(session, package.Manifest, decoder) { _maxBatchSize = batches ? package.Manifest.EffectiveMaxBatchSize : 1 };
         try
         {
             var modelErrors = ManifestValidator.ValidateAgainstModel(package.Manifest, session.InputMetadata, session.OutputMetadata);
@@ -127,7 +128,28 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         }
     }
 
-    public int MaxBatchSize => _manifest.EffectiveMaxBatchSize;
+    /// <summary>The manifest's MaxBatchSize when this load batches (see <see cref="WillBatch"/>), else 1.</summary>
+    public int MaxBatchSize => _maxBatchSize;
+
+    private int _maxBatchSize = 1;
+
+    /// <summary>
+    /// Whether this load batches: the manifest allows it and the runner may use it — explicitly (MaxBatchSize above 1)
+    /// or, on auto (0), only where a GPU provider can run (batches lose on the CPU provider), so CPU loads skip the graph
+    /// rewrite and the full-batch warm-up.
+    /// </summary>
+    public static bool WillBatch(ModelManifest manifest, ModelLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(options);
+        if (manifest.EffectiveMaxBatchSize <= 1 || options.MaxBatchSize == 1)
+        {
+            return false;
+        }
+
+        return options.MaxBatchSize > 1
+            || (options.Accelerator != Accelerator.Cpu && OrtEnv.Instance().GetAvailableProviders().Contains(ExecutionProviders.Cuda));
+    }
 
     public InferenceOutput Infer(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken = default)
     {

@@ -29,6 +29,7 @@ public sealed record ModelSettings(ModelOptions Options, PackagingDescriptionOpt
         ImageDecoder = Options.ImageDecoder,
         OnnxRuntimeLibrary = Options.EffectiveOnnxRuntimeLibrary,
         MaxImagePixels = limits.MaxImagePixels,
+        MaxBatchSize = limits.MaxBatchSize,
         PackagingDescriptionOverride = Packaging.Description,
     };
 

@@ -28,9 +28,20 @@ public sealed record LimitsOptions
 
     /// <summary>
     /// Most requests one run takes (dynamic batching), capped by the model's manifest <c>MaxBatchSize</c>; 1: every
-    /// request runs alone.
+    /// request runs alone. 0 (auto): batches only where batching wins — on a GPU provider (CUDA, TensorRT), up to
+    /// MaxConcurrentRequests; on the CPU provider every request runs alone (measured: batches of ResNet18 run slower
+    /// per image on CPU, see BENCHMARKS.md).
     /// </summary>
-    public int MaxBatchSize { get; set; } = 1;
+    public int MaxBatchSize { get; set; }
+
+    /// <summary>The batch limit for a model on <paramref name="executionProvider"/> whose manifest allows <paramref name="modelMaxBatch"/>.</summary>
+    public int EffectiveMaxBatchSize(string executionProvider, int modelMaxBatch)
+    {
+        var wanted = MaxBatchSize > 0
+            ? MaxBatchSize
+            : executionProvider == EdgeInference.Onnx.Sessions.ExecutionProviders.Cpu ? 1 : MaxConcurrentRequests;
+        return Math.Max(1, Math.Min(wanted, modelMaxBatch));
+    }
 
     /// <summary>
     /// How long a run waits for its batch to fill once its first request is ready (0: a run takes the requests already

@@ -281,9 +281,9 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
             errors.Add($"Limits:MaxConcurrentRuns must be 1 to 64 (got {options.MaxConcurrentRuns}).");
         }
 
-        if (options.MaxBatchSize is < 1 or > 256)
+        if (options.MaxBatchSize is < 0 or > 256)
         {
-            errors.Add($"Limits:MaxBatchSize must be 1 (no batching) to 256 (got {options.MaxBatchSize}).");
+            errors.Add($"Limits:MaxBatchSize must be 0 (auto: batch on GPU providers only), 1 (no batching) or up to 256 (got {options.MaxBatchSize}).");
         }
         else if (options.MaxBatchSize > options.MaxConcurrentRequests)
         {

@@ -26,7 +26,12 @@ public sealed class RunLanes : IDisposable
     public SemaphoreSlim DecodeGate { get; }
 
     public RunLane For(IInferenceEngine engine) =>
-        _lanes.GetValue(engine, e => new RunLane(e, _limits.MaxBatchSize, _limits.MaxConcurrentRuns, TimeSpan.FromMilliseconds(_limits.BatchDelayMilliseconds), _time));
+        _lanes.GetValue(engine, e => new RunLane(
+            e,
+            _limits.EffectiveMaxBatchSize(e.Model.ExecutionProvider.Active, e.MaxBatchSize),
+            _limits.MaxConcurrentRuns,
+            TimeSpan.FromMilliseconds(_limits.BatchDelayMilliseconds),
+            _time));
 
     public void Dispose() => DecodeGate.Dispose();
 }
