@@ -48,7 +48,7 @@ public sealed class ContractJsonTests
 
         JsonAssert.HasExactly(node, "RequestId", "Model", "ExecutionProvider", "DetectAnomalyResult", "Timings");
         JsonAssert.HasExactly(node["Model"], "ComponentName", "ComponentVersion", "ComponentVersionArn", "ModelVersion", "Sha256");
-        JsonAssert.HasExactly(node["Timings"], "QueueMs", "DecodeMs", "PreprocessMs", "InferenceMs", "TotalMs");
+        JsonAssert.HasExactly(node["Timings"], "QueueMs", "DecodeMs", "PreprocessMs", "InferenceMs", "TotalMs", "BatchSize");
         var detect = node["DetectAnomalyResult"];
         JsonAssert.HasExactly(detect, "IsAnomalous", "Confidence", "AnomalyScore", "AnomalyThreshold", "Anomalies", "AnomalyMask");
         JsonAssert.HasExactly(detect!["Anomalies"]![0], "Name", "PixelAnomaly");
