@@ -232,6 +232,11 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             {
                 var ran = Stopwatch.GetTimestamp();
                 var inferenceMs = Ms(started, ran);
+                if (count > 1)
+                {
+                    CheckBatched(outputs, count);
+                }
+
                 var results = new InferenceOutput[count];
                 for (var i = 0; i < count; i++)
                 {
@@ -265,6 +270,21 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     }
 
     public void Dispose() => _session.Dispose();
+
+    /// <summary>Every output of a batched run must carry the batch as its leading dimension (a graph that reduces over it mixes images).</summary>
+    private void CheckBatched(IDisposableReadOnlyCollection<OrtValue> outputs, int count)
+    {
+        for (var i = 0; i < _outputNames.Length; i++)
+        {
+            var shape = outputs.ElementAt(i).GetTensorTypeAndShape().Shape;
+            if (shape.Length == 0 || shape[0] != count)
+            {
+                throw new InferenceException(
+                    ErrorCodes.InternalError,
+                    $"Output '{_outputNames[i]}' of a run of {count} images is {ManifestValidator.Shape(shape.Select(d => (int)d))}: its leading dimension is not the batch.");
+            }
+        }
+    }
 
     /// <summary>The result of image <paramref name="index"/> of a run of <paramref name="count"/>: each output's share of its tensor.</summary>
     private InferenceOutput ReadOutputs(IDisposableReadOnlyCollection<OrtValue> outputs, int index, int count)

@@ -25,6 +25,7 @@ public sealed class MetricsPublisher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<MetricsPublisher> _logger;
     private long _intervalStarted;
+    private PeriodicTimer? _timer;
 
     public MetricsPublisher(
         WorkerMetrics metrics, WorkerState state, IRequestHead head, IOptions<MetricsOptions> options, IOptions<WorkerOptions> worker,
@@ -70,15 +71,31 @@ public sealed class MetricsPublisher : BackgroundService
         return MetricsMessages.From(report, _options.ResolvedTopic(_thingName), _cloudWatch ? _options.CloudWatchTopic : null, _options.CloudWatchNamespace);
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The interval starts here, not when ExecuteAsync gets a thread (it runs in the background).
+        _intervalStarted = _time.GetTimestamp();
+        if (_options.IntervalSeconds > 0)
+        {
+            _timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.IntervalSeconds), _time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_options.IntervalSeconds <= 0)
+        if (_timer is not { } timer)
         {
             return;
         }
 
-        _intervalStarted = _time.GetTimestamp();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.IntervalSeconds), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
