@@ -43,6 +43,10 @@ for round in $(seq 1 "$rounds"); do
 done
 stop_workers
 for n in 1 2 4; do
-  python3 -c 'import sys; v=[float(x) for x in sys.argv[2:]]; print(f"workers {sys.argv[1]}: mean {sum(v)/len(v):.1f} img/s over {len(v)} rounds ({", ".join(f"{x:.1f}" for x in v)})")' "$n" ${sum[$n]}
+  python3 - "$n" ${sum[$n]} <<'PY'
+import sys
+v = [float(x) for x in sys.argv[2:]]
+print("workers %s: mean %.1f img/s over %d rounds (%s)" % (sys.argv[1], sum(v) / len(v), len(v), ", ".join("%.1f" % x for x in v)))
+PY
 done
 echo "load after: $(cat /proc/loadavg)"
