@@ -11,11 +11,11 @@ public static class BenchReport
         static double D(JsonNode? node) => node?.GetValue<double>() ?? double.NaN;
         var lines = new List<string>
         {
-            $"model {r["Model"]}  provider {r["ExecutionProvider"]}  intra-op threads {r["IntraOpThreads"]} × {r["MaxConcurrentRequests"]} concurrent runs  image {r["ImageBytes"]} B  clients {r["Clients"]}",
+            $"model {r["Model"]}  provider {r["ExecutionProvider"]}  intra-op threads {r["IntraOpThreads"]} × {r["MaxConcurrentRuns"] ?? r["MaxConcurrentRequests"]} concurrent runs  image {r["ImageBytes"]} B  clients {r["Clients"]}",
             string.Empty,
             $"{"phase",-34}{"count",8}{"req/s",10}{"p50 ms",10}{"p99 ms",10}",
         };
-        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ("  naive: full decode+resize", "NaiveJpegToTensor"), ($"raw session.Run (×{r["MaxConcurrentRequests"]} parallel)", "RawSessionRun"), ("raw decode+run, one at a time", "RawDecodeAndRun"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ("  of which in the worker", "WorkerTotalUnloaded"), ("  of which session.Run", "WorkerInferenceUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded"), ("  of which in the worker", "WorkerTotalLoaded") })
+        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ("  naive: full decode+resize", "NaiveJpegToTensor"), ($"raw session.Run (×{r["MaxConcurrentRuns"] ?? r["MaxConcurrentRequests"]} parallel)", "RawSessionRun"), ("raw decode+run, one at a time", "RawDecodeAndRun"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ("  of which in the worker", "WorkerTotalUnloaded"), ("  of which session.Run", "WorkerInferenceUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded"), ("  of which in the worker", "WorkerTotalLoaded") })
         {
             var s = r[key]!;
             lines.Add($"{name,-34}{s["Count"],8}{D(s["Throughput"]),10:F1}{D(s["P50Ms"]),10:F2}{D(s["P99Ms"]),10:F2}");

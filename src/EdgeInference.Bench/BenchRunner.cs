@@ -68,8 +68,10 @@ public static class BenchRunner
             report["ImageBytes"] = jpeg.Length;
             report["Clients"] = settings.Clients;
 
-            var parallelRuns = runtime["Limits"]?["MaxConcurrentRequests"]?.GetValue<int>() ?? 1;
-            report["MaxConcurrentRequests"] = parallelRuns;
+            // The raw capacity runs as the worker does: its concurrent runs (older workers: one per request in progress).
+            var parallelRuns = runtime["Limits"]?["MaxConcurrentRuns"]?.GetValue<int>() ?? runtime["Limits"]?["MaxConcurrentRequests"]?.GetValue<int>() ?? 1;
+            report["MaxConcurrentRequests"] = runtime["Limits"]?["MaxConcurrentRequests"]?.GetValue<int>() ?? parallelRuns;
+            report["MaxConcurrentRuns"] = parallelRuns;
             var rounds = Math.Max(1, settings.Rounds);
             report["Rounds"] = rounds;
             var slice = duration / rounds;

@@ -123,6 +123,46 @@ public sealed class WorkerClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Subscribes to <paramref name="topicFilter"/> and yields each message (topic and payload) until
+    /// <paramref name="cancellationToken"/> fires; the subscription is set up before the first item is awaited.
+    /// </summary>
+    public async IAsyncEnumerable<(string Topic, byte[] Payload)> WatchAsync(string topicFilter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var received = System.Threading.Channels.Channel.CreateBounded<(string, byte[])>(
+            new System.Threading.Channels.BoundedChannelOptions(64) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest });
+        Task Handler(MqttApplicationMessageReceivedEventArgs e)
+        {
+            if (MqttTopicFilterComparer.Compare(e.ApplicationMessage.Topic, topicFilter) == MqttTopicFilterCompareResult.IsMatch)
+            {
+                received.Writer.TryWrite((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        _client.ApplicationMessageReceivedAsync += Handler;
+        try
+        {
+            await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topicFilter, MqttQualityOfServiceLevel.AtMostOnce).Build(), cancellationToken).ConfigureAwait(false);
+            while (await received.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (received.Reader.TryRead(out var message))
+                {
+                    yield return message;
+                }
+            }
+        }
+        finally
+        {
+            _client.ApplicationMessageReceivedAsync -= Handler;
+            if (_client.IsConnected)
+            {
+                await _client.UnsubscribeAsync(topicFilter, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Subscribes to <paramref name="topic"/> (retained message included) and returns the first message <paramref name="accept"/> takes, or null on timeout.</summary>
     public async Task<byte[]?> WaitForMessageAsync(string topic, Func<byte[], bool> accept, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

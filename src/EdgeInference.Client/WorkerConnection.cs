@@ -19,4 +19,7 @@ public sealed record WorkerConnection
     public string InferTopic => RequestTopic ?? $"edge-inference/{ThingName}/infer";
     public string DescribeTopic => $"edge-inference/{ThingName}/describe";
     public string StatusTopic => $"edge-inference/{ThingName}/status";
+
+    /// <summary>The worker's periodic metrics (Metrics:Topic default); a filter with <c>+</c> watches every thing at once.</summary>
+    public string MetricsTopic => $"edge-inference/{ThingName}/metrics";
 }

@@ -136,4 +136,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "The AWS account is unknown, so derived ComponentVersionArns are null: {Reason}")]
     public static partial void AccountUnknown(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3601, Level = LogLevel.Debug, Message = "Metrics published on {Topic}")]
+    public static partial void MetricsPublished(ILogger logger, string topic);
 }

@@ -75,6 +75,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
         // Tests stay out of the user's cache folder; arguments given by the test come later and win.
         info.ArgumentList.Add("--Model:OptimizedModelCache=off");
+        // No periodic metrics messages unless a test asks for them.
+        info.ArgumentList.Add("--Metrics:IntervalSeconds=0");
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -38,6 +38,12 @@ public sealed record ModelLoadOptions
     /// </summary>
     public string? OnnxRuntimeLibrary { get; init; }
 
+    /// <summary>
+    /// The runner's batch limit (<c>Limits:MaxBatchSize</c>): 1 never batches; 0 (auto) batches only on a GPU provider;
+    /// above 1 batches on any provider. A model batches only when its manifest's <c>MaxBatchSize</c> allows it too.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 1;
+
     /// <summary>Images whose header claims more pixels than this are refused before decoding.</summary>
     public long MaxImagePixels { get; init; } = 40_000_000;
 

@@ -21,6 +21,7 @@ namespace EdgeInference.Core.Json;
 [JsonSerializable(typeof(ErrorReply))]
 [JsonSerializable(typeof(DescribeReply))]
 [JsonSerializable(typeof(WorkerStatus))]
+[JsonSerializable(typeof(MetricsReport))]
 public sealed partial class CoreJsonContext : JsonSerializerContext
 {
     private static CoreJsonContext? _indented;

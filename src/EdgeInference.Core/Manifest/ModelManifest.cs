@@ -47,6 +47,16 @@ public sealed record ModelManifest
     /// <summary>L2-normalise the embedding (embedding task).</summary>
     public bool NormalizeEmbedding { get; init; }
 
+    /// <summary>
+    /// Whether the model batches: the most images one run may take (default 1: one at a time). Above 1, a model whose
+    /// batch dimension is fixed at 1 gets a symbolic one when it is loaded, and the load proves a full batch runs.
+    /// </summary>
+    public int? MaxBatchSize { get; init; }
+
+    /// <summary>The batch limit in force (<see cref="MaxBatchSize"/> or 1).</summary>
+    [JsonIgnore]
+    public int EffectiveMaxBatchSize => MaxBatchSize ?? 1;
+
     /// <summary>The Lookout-for-Vision-shaped packaging metadata this package was produced with.</summary>
     public ModelPackagingDescription? ModelPackagingDescription { get; init; }
 }

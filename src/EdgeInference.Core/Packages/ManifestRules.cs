@@ -111,6 +111,11 @@ public static class ManifestRules
             errors.Add($"TopK must be positive (got {manifest.TopK}).");
         }
 
+        if (manifest.MaxBatchSize is < 1 or > 256)
+        {
+            errors.Add($"MaxBatchSize must be 1 (no batching) to 256 (got {manifest.MaxBatchSize}).");
+        }
+
         if (manifest.Task == ModelTask.Anomaly && manifest.AnomalyThreshold is null)
         {
             errors.Add("An anomaly model needs AnomalyThreshold.");

@@ -123,6 +123,11 @@ public sealed record RuntimeLimits
     public long MaxImagePixels { get; init; }
     public int MaxConcurrentRequests { get; init; }
     public int MaxQueue { get; init; }
+    public int MaxConcurrentRuns { get; init; }
+
+    /// <summary>Limits:MaxBatchSize as configured (0: auto — batches on GPU providers only).</summary>
+    public int MaxBatchSize { get; init; }
+    public double BatchDelayMilliseconds { get; init; }
 }
 
 public sealed record RuntimeCounters

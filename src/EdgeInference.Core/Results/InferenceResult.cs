@@ -62,10 +62,20 @@ public sealed record Classification
 
 public sealed record InferenceTimings
 {
-    /// <summary>Time the request waited for a free run slot.</summary>
+    /// <summary>
+    /// Time the request waited in the worker without being worked on: for a free slot before decoding, and between its
+    /// tensor being ready and its run starting (the batching window, or the run before it).
+    /// </summary>
     public double QueueMs { get; init; }
     public double DecodeMs { get; init; }
     public double PreprocessMs { get; init; }
+
+    /// <summary>The run that produced this result (shared by every request of its batch).</summary>
     public double InferenceMs { get; init; }
+
+    /// <summary>From the request's acceptance to its result: queue, decode, preprocess, run and reading the output.</summary>
     public double TotalMs { get; init; }
+
+    /// <summary>How many requests ran in the one ONNX Runtime run that answered this one (1: it ran alone).</summary>
+    public int BatchSize { get; init; } = 1;
 }

@@ -28,6 +28,28 @@ public sealed class ModelPackage
 
     public string Name { get; }
 
+    /// <summary>What a cached, optimised form of the model is keyed by: the SHA-256, marked when the batch dimension was rewritten.</summary>
+    public string ModelIdentity => _batchDynamic ? Sha256 + "-batch-dynamic" : Sha256;
+
+    private bool _batchDynamic;
+
+    /// <summary>
+    /// This package with its model given a symbolic batch dimension (<see cref="BatchDimension.MakeDynamic"/>), held in
+    /// memory; <see cref="Sha256"/> stays the package's own (provenance names the file the user shipped).
+    /// </summary>
+    /// <exception cref="ModelPackageException">The batch dimension cannot be made dynamic.</exception>
+    public ModelPackage WithDynamicBatch()
+    {
+        var original = ReadModelBytes();
+        var rewritten = BatchDimension.MakeDynamic(original);
+        if (ReferenceEquals(rewritten, original))
+        {
+            return this;
+        }
+
+        return new ModelPackage(Path, Manifest, rewritten, null, Name) { _sha256 = Sha256, _batchDynamic = true };
+    }
+
     /// <summary>SHA-256 of the ONNX file, lower-case hex (streamed for files: no second copy of the weights in memory).</summary>
     public string Sha256 => _sha256 ??= ComputeSha256();
 

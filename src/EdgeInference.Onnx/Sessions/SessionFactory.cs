@@ -103,7 +103,7 @@ public static class SessionFactory
             return (Open(package, plain), null);
         }
 
-        var cachedPath = new OptimizedModelCache(directory).PathFor(package.Sha256, options.GraphOptimization);
+        var cachedPath = new OptimizedModelCache(directory).PathFor(package.ModelIdentity, options.GraphOptimization);
         if (File.Exists(cachedPath))
         {
             try

@@ -21,4 +21,10 @@ public interface IRequestHead : IStatusPublisher, IReplySender, IAsyncDisposable
     Task StopIntakeAsync(CancellationToken cancellationToken = default);
 
     Task DisconnectAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Publishes one metrics report (QoS 0, never retained): the JSON on its topic, and under Greengrass IPC the
+    /// CloudWatch metrics component's messages on its local topic. Failures are logged, never thrown.
+    /// </summary>
+    Task PublishMetricsAsync(Metrics.MetricsMessages metrics, CancellationToken cancellationToken = default);
 }

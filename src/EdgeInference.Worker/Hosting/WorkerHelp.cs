@@ -24,6 +24,8 @@ internal static class WorkerHelp
           Mqtt:Tls:Enabled|CaFile|CertFile|KeyFile, Mqtt:SharedGroup, Mqtt:KeepAliveSeconds, Mqtt:BufferSize
           Topics:Request|Result|ModelRequest|ModelResult|Describe|Status   ({ThingName}, {ModelName} are replaced)
           Limits:MaxPayloadBytes|MaxImagePixels|MaxConcurrentRequests|MaxQueue
+          Limits:MaxConcurrentRuns|MaxBatchSize|BatchDelayMilliseconds   (runs at once, dynamic batching; MaxBatchSize 0: GPU only)
+          Metrics:IntervalSeconds|Topic|CloudWatchTopic|CloudWatchNamespace   (0: no metrics; live view: edge-inference top)
           Transport                 auto | ipc | mqtt;   Ipc:Target  local | iotcore | both
           ThingName, Greengrass:AccountId|Region|ArtifactsPath|StsEndpoint, GreengrassIpc:SocketPath|AuthToken
           ModelPackagingDescription Lookout-shaped packaging metadata (overrides the manifest's)

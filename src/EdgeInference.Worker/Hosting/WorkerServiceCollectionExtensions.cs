@@ -22,7 +22,7 @@ public static class WorkerServiceCollectionExtensions
     [
         ModelOptions.SectionName, ModelsOptions.SectionName, MqttOptions.SectionName, TopicOptions.SectionName, LimitsOptions.SectionName,
         IpcOptions.SectionName, GreengrassOptions.SectionName, GreengrassIpcOptions.SectionName, PackagingDescriptionOptions.SectionName,
-        "Logging", "ThingName", "Transport",
+        MetricsOptions.SectionName, "Logging", "ThingName", "Transport",
     ];
 
     /// <summary>
@@ -40,6 +40,7 @@ public static class WorkerServiceCollectionExtensions
         AddSection<LimitsOptions, LimitsOptionsValidator>(services, configuration, LimitsOptions.SectionName);
         AddSection<IpcOptions, NoValidation<IpcOptions>>(services, configuration, IpcOptions.SectionName);
         AddSection<GreengrassOptions, GreengrassOptionsValidator>(services, configuration, GreengrassOptions.SectionName);
+        AddSection<MetricsOptions, MetricsOptionsValidator>(services, configuration, MetricsOptions.SectionName);
         services.AddOptions<WorkerOptions>().Configure(o => StrictBinder.BindRootKeys(configuration, o)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>>(new WorkerOptionsValidator(configuration, Sections));
         services.AddOptions<GreengrassIpcOptions>().Bind(configuration.GetSection(GreengrassIpcOptions.SectionName));
@@ -58,6 +59,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<AccountResolver>();
         services.AddSingleton<ModelManager>();
         services.AddSingleton<RequestQueue>();
+        services.AddSingleton<RunLanes>();
+        services.AddSingleton<Metrics.WorkerMetrics>();
         services.AddSingleton<InferenceService>();
         services.AddSingleton<DescribeService>();
         services.AddSingleton<RequestDispatcher>();
@@ -97,6 +100,7 @@ public static class WorkerServiceCollectionExtensions
 
         services.AddHostedService<HeadService>();
         services.AddHostedService<ReadinessReporter>();
+        services.AddHostedService<Metrics.MetricsPublisher>();
         if (transport.GreengrassEnvironment && (configuration as IConfigurationRoot)?.Providers.OfType<GreengrassConfigurationProvider>().LastOrDefault() is { } provider)
         {
             services.AddSingleton(provider);

@@ -29,16 +29,17 @@ public sealed record ModelSettings(ModelOptions Options, PackagingDescriptionOpt
         ImageDecoder = Options.ImageDecoder,
         OnnxRuntimeLibrary = Options.EffectiveOnnxRuntimeLibrary,
         MaxImagePixels = limits.MaxImagePixels,
+        MaxBatchSize = limits.MaxBatchSize,
         PackagingDescriptionOverride = Packaging.Description,
     };
 
     /// <summary>
     /// Intra-op threads each run uses: Model:IntraOpThreads, or (0) the cores shared out among the
-    /// Limits:MaxConcurrentRequests runs, so concurrent runs do not oversubscribe the CPU.
+    /// Limits:MaxConcurrentRuns runs (default 1: a run gets every core), so concurrent runs do not oversubscribe the CPU.
     /// </summary>
     public static int EffectiveIntraOpThreads(ModelOptions options, LimitsOptions limits) => options.IntraOpThreads > 0
         ? options.IntraOpThreads
-        : Math.Max(1, Environment.ProcessorCount / limits.MaxConcurrentRequests);
+        : Math.Max(1, Environment.ProcessorCount / limits.MaxConcurrentRuns);
 
     /// <summary>The worker's <c>Model:*</c> keys with a model component's <c>Model</c> section laid over them.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The section has an unknown key or a bad value.</exception>

@@ -43,7 +43,7 @@ internal sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
         var errors = new List<string>();
         if (options.IntraOpThreads is < 0 or > 256)
         {
-            errors.Add($"Model:IntraOpThreads must be 0 (the cores shared among concurrent runs) to 256 (got {options.IntraOpThreads}).");
+            errors.Add($"Model:IntraOpThreads must be 0 (the cores shared among Limits:MaxConcurrentRuns) to 256 (got {options.IntraOpThreads}).");
         }
 
         if (options.GpuDeviceId < 0)
@@ -274,6 +274,54 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         if (options.MaxQueue is < 0 or > 100_000)
         {
             errors.Add($"Limits:MaxQueue must be 0 to 100000 (got {options.MaxQueue}).");
+        }
+
+        if (options.MaxConcurrentRuns is < 1 or > 64)
+        {
+            errors.Add($"Limits:MaxConcurrentRuns must be 1 to 64 (got {options.MaxConcurrentRuns}).");
+        }
+
+        if (options.MaxBatchSize is < 0 or > 256)
+        {
+            errors.Add($"Limits:MaxBatchSize must be 0 (auto: batch on GPU providers only), 1 (no batching) or up to 256 (got {options.MaxBatchSize}).");
+        }
+        else if (options.MaxBatchSize > options.MaxConcurrentRequests)
+        {
+            errors.Add($"Limits:MaxBatchSize ({options.MaxBatchSize}) exceeds Limits:MaxConcurrentRequests ({options.MaxConcurrentRequests}): a batch is made of requests in progress; raise MaxConcurrentRequests or lower MaxBatchSize.");
+        }
+
+        if (!(options.BatchDelayMilliseconds is >= 0 and <= 1000))
+        {
+            errors.Add($"Limits:BatchDelayMilliseconds must be 0 to 1000 (got {options.BatchDelayMilliseconds}).");
+        }
+
+        return WorkerOptionsValidator.Result(errors);
+    }
+}
+
+internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MetricsOptions options)
+    {
+        var errors = new List<string>();
+        if (options.IntervalSeconds is < 0 or > 86_400)
+        {
+            errors.Add($"Metrics:IntervalSeconds must be 0 (off) to 86400 (got {options.IntervalSeconds}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Topic) || !TopicRules.IsPlainTopic(options.Topic))
+        {
+            errors.Add($"Metrics:Topic must be a plain topic without wildcards, control characters or a leading '$' (got '{options.Topic}').");
+        }
+
+        if (!string.IsNullOrEmpty(options.CloudWatchTopic) && !TopicRules.IsPlainTopic(options.CloudWatchTopic))
+        {
+            errors.Add($"Metrics:CloudWatchTopic must be a plain topic without wildcards (got '{options.CloudWatchTopic}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.CloudWatchNamespace) || options.CloudWatchNamespace.Length > 255 || options.CloudWatchNamespace.StartsWith(':'))
+        {
+            errors.Add($"Metrics:CloudWatchNamespace must be 1 to 255 characters, not starting with ':' (got '{options.CloudWatchNamespace}').");
         }
 
         return WorkerOptionsValidator.Result(errors);

@@ -5,6 +5,7 @@ using EdgeInference.Core.Json;
 using EdgeInference.Core.Results;
 using EdgeInference.Worker.Models;
 using EdgeInference.Worker.Options;
+using EdgeInference.Worker.Metrics;
 using EdgeInference.Worker.Status;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,24 +17,31 @@ public sealed class InferenceService
 {
     private readonly ModelCatalog _catalog;
     private readonly WorkerState _state;
+    private readonly RunLanes _lanes;
+    private readonly WorkerMetrics _metrics;
     private readonly LimitsOptions _limits;
     private readonly TimeProvider _time;
     private readonly ILogger<InferenceService> _logger;
 
-    public InferenceService(ModelCatalog catalog, WorkerState state, IOptions<LimitsOptions> limits, TimeProvider time, ILogger<InferenceService> logger)
+    public InferenceService(ModelCatalog catalog, WorkerState state, RunLanes lanes, WorkerMetrics metrics, IOptions<LimitsOptions> limits, TimeProvider time, ILogger<InferenceService> logger)
     {
         _catalog = catalog;
+        _lanes = lanes;
+        _metrics = metrics;
         _state = state;
         _limits = limits.Value;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>Runs <paramref name="request"/> on <paramref name="model"/>; never throws for a bad request (the reply carries the error).</summary>
+    /// <summary>
+    /// Runs <paramref name="request"/> on <paramref name="model"/>: decodes it (one request per core at a time), then
+    /// joins the model's next run (alone, or batched with requests that wait with it); never throws for a bad request
+    /// (the reply carries the error).
+    /// </summary>
     /// <param name="queuedAt">When the request was accepted (<see cref="TimeProvider.GetTimestamp"/>).</param>
-    public byte[] Run(ServedModel model, ParsedRequest request, long queuedAt, CancellationToken cancellationToken = default)
+    public async Task<byte[]> RunAsync(ServedModel model, ParsedRequest request, long queuedAt, CancellationToken cancellationToken = default)
     {
-        var queueMs = Math.Round(_time.GetElapsedTime(queuedAt).TotalMilliseconds, 3);
         // The model may have been replaced by a new one of the same name since the request was accepted: run on that.
         if (!model.TryAcquire(out var lease) && !(_catalog.Find(model.Name) is { } replacement && (model = replacement).TryAcquire(out lease)))
         {
@@ -44,12 +52,39 @@ public sealed class InferenceService
         using var held = lease;
         var engine = held.Engine;
         _state.RequestStarted();
-        var succeeded = false;
+        string? code = null;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var output = engine.Infer(request.Image, cancellationToken);
-            succeeded = true;
+            PreparedImage prepared;
+            long decodeStarted;
+            await _lanes.DecodeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                decodeStarted = _time.GetTimestamp();
+                prepared = engine.Prepare(request.Image, cancellationToken);
+            }
+            finally
+            {
+                _lanes.DecodeGate.Release();
+            }
+
+            var decodeEnded = _time.GetTimestamp();
+            LaneResult ran;
+            using (prepared)
+            {
+                ran = await _lanes.For(engine).RunAsync(prepared, cancellationToken).ConfigureAwait(false);
+            }
+
+            var output = ran.Output;
+            var waitedBefore = _time.GetElapsedTime(queuedAt, decodeStarted);
+            var waitedForRun = ran.RunStarted > decodeEnded ? _time.GetElapsedTime(decodeEnded, ran.RunStarted) : TimeSpan.Zero;
+            var timings = output.Timings with
+            {
+                QueueMs = Math.Round((waitedBefore + waitedForRun).TotalMilliseconds, 3),
+                TotalMs = Math.Round(_time.GetElapsedTime(queuedAt).TotalMilliseconds, 3),
+            };
+            _metrics.RecordSuccess(timings);
             return JsonSerializer.SerializeToUtf8Bytes(
                 new InferenceResult
                 {
@@ -59,27 +94,34 @@ public sealed class InferenceService
                     DetectAnomalyResult = output.DetectAnomalyResult,
                     Classifications = output.Classifications,
                     Embedding = output.Embedding,
-                    Timings = output.Timings with { QueueMs = queueMs },
+                    Timings = timings,
                 },
                 CoreJsonContext.Default.InferenceResult);
         }
         catch (InferenceException ex)
         {
+            code = ex.Code;
             WorkerLog.RequestRefused(_logger, LogText.Escape(request.RequestId), ex.Code, ex.Message);
             return Error(request.RequestId, ex.Code, ex.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            code = ErrorCodes.Busy;
             return Error(request.RequestId, ErrorCodes.Busy, "The worker stopped before the request ran; retry later.");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            code = ErrorCodes.InternalError;
             WorkerLog.RequestFailed(_logger, LogText.Escape(request.RequestId), ex);
             return Error(request.RequestId, ErrorCodes.InternalError, $"The request failed: {ex.Message}");
         }
         finally
         {
-            _state.RequestFinished(succeeded);
+            _state.RequestFinished(code is null);
+            if (code is not null)
+            {
+                _metrics.RecordError(code);
+            }
         }
     }
 
@@ -87,6 +129,7 @@ public sealed class InferenceService
     public byte[] Refuse(string requestId, string code, string message)
     {
         _state.RequestRefused(code == ErrorCodes.Busy);
+        _metrics.RecordError(code);
         WorkerLog.RequestRefused(_logger, LogText.Escape(requestId), code, message);
         return Error(requestId, code, message);
     }

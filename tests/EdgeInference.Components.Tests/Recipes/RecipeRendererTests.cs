@@ -53,6 +53,12 @@ public sealed class RecipeRendererTests
     [InlineData("Limits/MaxImagePixels", "40000000")]
     [InlineData("Limits/MaxConcurrentRequests", "2")]
     [InlineData("Limits/MaxQueue", "32")]
+    [InlineData("Limits/MaxConcurrentRuns", "1")]
+    [InlineData("Limits/MaxBatchSize", "0")]
+    [InlineData("Limits/BatchDelayMilliseconds", "0")]
+    [InlineData("Metrics/IntervalSeconds", "10")]
+    [InlineData("Metrics/Topic", "edge-inference/{ThingName}/metrics")]
+    [InlineData("Metrics/CloudWatchTopic", "cloudwatch/metric/put")]
     [InlineData("Transport", "auto")]
     [InlineData("Ipc/Target", "both")]
     public void Render_RepositoryTemplate_DefaultConfigurationHoldsWorkerKey(string path, string expected)
@@ -72,15 +78,16 @@ public sealed class RecipeRendererTests
     {
         var accessControl = RenderTemplate(_ => true).Recipe["ComponentConfiguration"]!["DefaultConfiguration"]!["accessControl"]!;
 
-        foreach (var (service, operations) in new[]
+        foreach (var (service, operations, resources) in new[]
         {
-            ("aws.greengrass.ipc.pubsub", new[] { "aws.greengrass#SubscribeToTopic", "aws.greengrass#PublishToTopic" }),
-            ("aws.greengrass.ipc.mqttproxy", new[] { "aws.greengrass#SubscribeToIoTCore", "aws.greengrass#PublishToIoTCore" }),
+            // Local pub/sub also carries the metrics for the CloudWatch metrics component (Metrics:CloudWatchTopic).
+            ("aws.greengrass.ipc.pubsub", new[] { "aws.greengrass#SubscribeToTopic", "aws.greengrass#PublishToTopic" }, new[] { "edge-inference/*", "cloudwatch/metric/put" }),
+            ("aws.greengrass.ipc.mqttproxy", new[] { "aws.greengrass#SubscribeToIoTCore", "aws.greengrass#PublishToIoTCore" }, new[] { "edge-inference/*" }),
         })
         {
             var policy = Assert.Single(accessControl[service]!.AsObject()).Value!;
             Assert.Equal(operations, policy["operations"]!.AsArray().Select(o => o!.GetValue<string>()));
-            Assert.Equal(["edge-inference/*"], policy["resources"]!.AsArray().Select(o => o!.GetValue<string>()));
+            Assert.Equal(resources, policy["resources"]!.AsArray().Select(o => o!.GetValue<string>()));
         }
     }
 

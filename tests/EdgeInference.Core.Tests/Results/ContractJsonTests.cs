@@ -48,7 +48,7 @@ public sealed class ContractJsonTests
 
         JsonAssert.HasExactly(node, "RequestId", "Model", "ExecutionProvider", "DetectAnomalyResult", "Timings");
         JsonAssert.HasExactly(node["Model"], "ComponentName", "ComponentVersion", "ComponentVersionArn", "ModelVersion", "Sha256");
-        JsonAssert.HasExactly(node["Timings"], "QueueMs", "DecodeMs", "PreprocessMs", "InferenceMs", "TotalMs");
+        JsonAssert.HasExactly(node["Timings"], "QueueMs", "DecodeMs", "PreprocessMs", "InferenceMs", "TotalMs", "BatchSize");
         var detect = node["DetectAnomalyResult"];
         JsonAssert.HasExactly(detect, "IsAnomalous", "Confidence", "AnomalyScore", "AnomalyThreshold", "Anomalies", "AnomalyMask");
         JsonAssert.HasExactly(detect!["Anomalies"]![0], "Name", "PixelAnomaly");
@@ -175,7 +175,7 @@ public sealed class ContractJsonTests
         Assert.Equal("SUCCEEDED", node["ModelPackagingDescription"]!["Status"]!.GetValue<string>());
         Assert.Equal("1700000000", node["ModelPackagingDescription"]!["CreationTimestamp"]!.ToJsonString());
         JsonAssert.HasExactly(node["Runtime"], "Status", "Version", "ExecutionProvider", "RequestedAccelerator", "AvailableExecutionProviders", "FallbackReason", "IntraOpThreads", "Limits", "Counters");
-        JsonAssert.HasExactly(node["Runtime"]!["Limits"], "MaxPayloadBytes", "MaxImagePixels", "MaxConcurrentRequests", "MaxQueue");
+        JsonAssert.HasExactly(node["Runtime"]!["Limits"], "MaxPayloadBytes", "MaxImagePixels", "MaxConcurrentRequests", "MaxQueue", "MaxConcurrentRuns", "MaxBatchSize", "BatchDelayMilliseconds");
         JsonAssert.HasExactly(node["Runtime"]!["Counters"], "Served", "Failed", "Rejected", "InFlight");
         Assert.Equal(8, node["Runtime"]!["Counters"]!["InFlight"]!.GetValue<int>());
     }

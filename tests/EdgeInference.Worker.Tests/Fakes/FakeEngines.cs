@@ -97,3 +97,78 @@ internal sealed class FakeEngineLoader(SemaphoreSlim? gate = null) : IInferenceE
         return folder;
     }
 }
+
+/// <summary>An engine that batches: records each run's size, answers each image with its first byte, and can hold runs at a gate.</summary>
+internal sealed class BatchingEngine : IInferenceEngine
+{
+    private readonly SemaphoreSlim? _gate;
+    private readonly TaskCompletionSource _runStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running;
+
+    public BatchingEngine(int maxBatch, SemaphoreSlim? gate = null)
+    {
+        MaxBatchSize = maxBatch;
+        _gate = gate;
+        Model = new LoadedModelInfo
+        {
+            PackagePath = "batching",
+            Name = "batching",
+            Task = ModelTask.Embedding,
+            Sha256 = new string('0', 64),
+            Inputs = [],
+            Outputs = [],
+            ExecutionProvider = new ExecutionProviderInfo { RequestedAccelerator = "cpu", Active = "CPUExecutionProvider", Available = ["CPUExecutionProvider"] },
+        };
+    }
+
+    public LoadedModelInfo Model { get; }
+
+    public int MaxBatchSize { get; }
+
+    public ConcurrentQueue<int> Sizes { get; } = new();
+
+    public List<int> BatchSizes => [.. Sizes];
+
+    public bool FailNext { get; set; }
+
+    public int Running => Volatile.Read(ref _running);
+
+    public Task RunStarted => _runStarted.Task;
+
+    public InferenceOutput Infer(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken = default) =>
+        InferBatch([new PreparedImage(encodedImage)], cancellationToken)[0];
+
+    public IReadOnlyList<InferenceOutput> InferBatch(IReadOnlyList<PreparedImage> images, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _running);
+        try
+        {
+            _runStarted.TrySetResult();
+            if (_gate is not null && !_gate.Wait(TimeSpan.FromSeconds(30), cancellationToken))
+            {
+                throw new TimeoutException("The test never opened the engine's gate.");
+            }
+
+            Sizes.Enqueue(images.Count);
+            if (FailNext)
+            {
+                FailNext = false;
+                throw new InferenceException(ErrorCodes.InternalError, "The fake run failed.");
+            }
+
+            return images.Select(i => new InferenceOutput
+            {
+                Embedding = [i.Encoded.Span[0]],
+                Timings = new InferenceTimings { InferenceMs = 1, TotalMs = 1, BatchSize = images.Count },
+            }).ToArray();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}

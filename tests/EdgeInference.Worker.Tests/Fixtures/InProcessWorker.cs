@@ -55,6 +55,7 @@ internal sealed class InProcessWorker : IAsyncDisposable
             ["Mqtt:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ThingName"] = "test",
             ["Model:OptimizedModelCache"] = "off",
+            ["Metrics:IntervalSeconds"] = "0",
         };
         foreach (var (key, value) in settings)
         {

@@ -73,6 +73,42 @@ public sealed class MosquittoTests
         Assert.True(Served(first) > 0 && Served(second) > 0, $"split {Served(first)}/{Served(second)}");
     }
 
+    [Fact]
+    public async Task SharedGroup_TwoWorkers_ConcurrentRequests_EachAnsweredExactlyOnce()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Token);
+        var settings = External(broker);
+        settings["Mqtt:SharedGroup"] = "line1";
+        settings["Mqtt:ClientId"] = "worker-a";
+        await using var first = await InProcessWorker.StartAsync(settings, Token);
+        settings["Mqtt:ClientId"] = "worker-b";
+        await using var second = await InProcessWorker.StartAsync(settings, Token);
+        await using var client = await TestMqttClient.ConnectAsync(broker.Port, cancellationToken: Token);
+        const string replies = "test/replies/exactly-once";
+        await client.SubscribeAsync(replies, Token);
+        var image = TestImages.Solid(8, 8, (0, 0, 255));
+        const int count = 40;
+
+        // All in flight at once: each with its own correlation data.
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
+            client.PublishAsync("edge-inference/test/infer", image, replies, BitConverter.GetBytes(i), Token)));
+        var answered = new Dictionary<int, int>();
+        for (var i = 0; i < count; i++)
+        {
+            var reply = await client.WaitAsync(m => m.Topic == replies, TimeSpan.FromSeconds(30), Token);
+            Assert.Equal("blue", TestMqttClient.Json(reply).GetProperty("Classifications")[0].GetProperty("Label").GetString());
+            var id = BitConverter.ToInt32(reply.CorrelationData);
+            answered[id] = answered.GetValueOrDefault(id) + 1;
+        }
+
+        static long Served(InProcessWorker w) => ((EdgeInference.Worker.Status.WorkerState)w.Services.GetService(typeof(EdgeInference.Worker.Status.WorkerState))!).Counters.Served;
+        // Every request answered once (40 replies, 40 distinct ids), and run once: the workers ran 40 between them, no more.
+        Assert.Equal(Enumerable.Range(0, count), answered.Keys.Order());
+        Assert.All(answered.Values, n => Assert.Equal(1, n));
+        Assert.Equal(count, Served(first) + Served(second));
+        Assert.True(Served(first) > 0 && Served(second) > 0, $"split {Served(first)}/{Served(second)}");
+    }
+
     private static async Task<string> RunAsync(string file, string arguments)
     {
         var result = await ExternalTool.RunAsync(file, arguments.Split(' '), timeout: TimeSpan.FromSeconds(20), cancellationToken: Token);

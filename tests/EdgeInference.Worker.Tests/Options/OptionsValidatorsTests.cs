@@ -13,6 +13,7 @@ public sealed class OptionsValidatorsTests
         Assert.True(new MqttOptionsValidator().Validate(null, new MqttOptions()).Succeeded);
         Assert.True(new TopicOptionsValidator().Validate(null, new TopicOptions()).Succeeded);
         Assert.True(new LimitsOptionsValidator().Validate(null, new LimitsOptions()).Succeeded);
+        Assert.True(new MetricsOptionsValidator().Validate(null, new MetricsOptions()).Succeeded);
         Assert.True(new WorkerOptionsValidator().Validate(null, new WorkerOptions()).Succeeded);
         Assert.True(new ModelOptionsValidator().Validate(null, new ModelOptions { Path = TestModels.ColorClassifier }).Succeeded);
     }
@@ -64,6 +65,11 @@ public sealed class OptionsValidatorsTests
     [InlineData(nameof(LimitsOptions.MaxQueue), -1)]
     [InlineData(nameof(LimitsOptions.MaxPayloadBytes), 10)]
     [InlineData(nameof(LimitsOptions.MaxImagePixels), 0)]
+    [InlineData(nameof(LimitsOptions.MaxConcurrentRuns), 0)]
+    [InlineData(nameof(LimitsOptions.MaxBatchSize), -1)]
+    [InlineData(nameof(LimitsOptions.MaxBatchSize), 257)]
+    [InlineData(nameof(LimitsOptions.BatchDelayMilliseconds), -1)]
+    [InlineData(nameof(LimitsOptions.BatchDelayMilliseconds), 1001)]
     public void Validate_LimitOutOfRange_NamesTheKey(string property, long value)
     {
         var options = new LimitsOptions();
@@ -152,6 +158,38 @@ public sealed class OptionsValidatorsTests
         Assert.Equal(expected, new WorkerOptions().EffectiveThingName);
         Assert.Equal("given", new WorkerOptions { ThingName = "given" }.EffectiveThingName);
     }
+
+    [Fact]
+    public void Validate_BatchLargerThanRequestsInProgress_NamesBothKeys() =>
+        AssertFails(new LimitsOptionsValidator().Validate(null, new LimitsOptions { MaxBatchSize = 8, MaxConcurrentRequests = 4 }).FailureMessage, "Limits:MaxBatchSize", "Limits:MaxConcurrentRequests");
+
+    [Fact]
+    public void Validate_BatchDelayNotANumber_Refused() =>
+        AssertFails(new LimitsOptionsValidator().Validate(null, new LimitsOptions { BatchDelayMilliseconds = double.NaN }).FailureMessage, "Limits:BatchDelayMilliseconds");
+
+    [Theory]
+    [InlineData("line/1")]
+    [InlineData("line+")]
+    [InlineData("#")]
+    public void Validate_SharedGroupWithTopicCharacters_NamesTheKey(string group) =>
+        AssertFails(new MqttOptionsValidator().Validate(null, new MqttOptions { Host = "broker", SharedGroup = group }).FailureMessage, "Mqtt:SharedGroup");
+
+    [Theory]
+    [InlineData(-1, "edge-inference/{ThingName}/metrics", "Metrics:IntervalSeconds")]
+    [InlineData(10, "edge-inference/+/metrics", "Metrics:Topic")]
+    [InlineData(10, "", "Metrics:Topic")]
+    public void Validate_MetricsOutOfRange_NamesTheKey(int interval, string topic, string key) =>
+        AssertFails(new MetricsOptionsValidator().Validate(null, new MetricsOptions { IntervalSeconds = interval, Topic = topic }).FailureMessage, key);
+
+    [Theory]
+    [InlineData(0, "CPUExecutionProvider", 8, 1)]
+    [InlineData(0, "CUDAExecutionProvider", 8, 2)]
+    [InlineData(0, "CUDAExecutionProvider", 1, 1)]
+    [InlineData(4, "CPUExecutionProvider", 8, 4)]
+    [InlineData(4, "CPUExecutionProvider", 2, 2)]
+    [InlineData(1, "CUDAExecutionProvider", 8, 1)]
+    public void EffectiveMaxBatchSize_AutoBatchesOnGpuOnly_AndNeverBeyondTheModel(int configured, string provider, int model, int expected) =>
+        Assert.Equal(expected, new LimitsOptions { MaxBatchSize = configured, MaxConcurrentRequests = configured == 0 ? 2 : 4 }.EffectiveMaxBatchSize(provider, model));
 
     private static ModelOptions BindModel(string key, string value)
     {

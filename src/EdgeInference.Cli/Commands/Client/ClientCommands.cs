@@ -16,7 +16,7 @@ internal static class ClientCommands
 
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
 
-    public static IEnumerable<Command> Create() => [CreateInfer(), CreateDescribe(), BenchCommand.Create(), BenchDecodersCommand.Create()];
+    public static IEnumerable<Command> Create() => [CreateInfer(), CreateDescribe(), BenchCommand.Create(), BenchDecodersCommand.Create(), BenchBatchingCommand.Create(), TopCommand.Create()];
 
     internal static ConnectionOptions AddConnectionOptions(Command command)
     {

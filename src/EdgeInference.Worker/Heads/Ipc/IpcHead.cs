@@ -206,6 +206,62 @@ internal sealed class IpcHead : IRequestHead
         }
     }
 
+    public async Task PublishMetricsAsync(Metrics.MetricsMessages metrics, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (_client is not { } client)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_target.ServesLocal())
+            {
+                await client.PublishJsonToTopicAsync(metrics.Topic, metrics.Json, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_target.ServesIoTCore())
+            {
+                await client.PublishToIoTCoreAsync(
+                    new PublishToIoTCoreRequest
+                    {
+                        TopicName = metrics.Topic, Qos = QualityOfService.AtMostOnce, Payload = metrics.Json,
+                        ContentType = "application/json", PayloadFormat = PayloadFormat.Utf8,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is GreengrassIpcException or OperationCanceledException)
+        {
+            if (_loggedOnce.TryAdd("metrics:" + metrics.Topic, 0))
+            {
+                WorkerLog.IpcOperationFailed(_logger, $"metrics publish to {metrics.Topic}", ex);
+            }
+        }
+
+        if (metrics.CloudWatchTopic is not { } cloudWatchTopic)
+        {
+            return;
+        }
+
+        // The CloudWatch metrics component takes one metric per message on its local topic.
+        try
+        {
+            foreach (var datum in metrics.CloudWatch)
+            {
+                await client.PublishJsonToTopicAsync(cloudWatchTopic, datum, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is GreengrassIpcException or OperationCanceledException)
+        {
+            if (_loggedOnce.TryAdd("metrics:" + cloudWatchTopic, 0))
+            {
+                WorkerLog.IpcOperationFailed(_logger, $"CloudWatch metrics publish to {cloudWatchTopic} (deploy aws.greengrass.Cloudwatch and allow the topic in accessControl, or set Metrics:CloudWatchTopic empty)", ex);
+            }
+        }
+    }
+
     public async Task<bool> SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
     {
         if (_client is not { } client)

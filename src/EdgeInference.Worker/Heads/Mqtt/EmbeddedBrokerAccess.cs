@@ -11,7 +11,7 @@ namespace EdgeInference.Worker.Heads.Mqtt;
 /// Who may do what on the embedded broker. Clients present <c>Mqtt:Username</c>/<c>Mqtt:Password</c> when those are set
 /// (anonymous clients are accepted only when they are not, and then only on the loopback address the broker listens on by
 /// default). The worker itself connects with a secret made for this process, so no client can take over its session, and
-/// only the worker may publish on its own output topics (status, results, describe replies).
+/// only the worker may publish on its own output topics (status, results, describe replies, metrics).
 /// </summary>
 internal sealed class EmbeddedBrokerAccess
 {
@@ -20,7 +20,7 @@ internal sealed class EmbeddedBrokerAccess
     private readonly byte[]? _password;
     private readonly string[] _workerOnlyFilters;
 
-    public EmbeddedBrokerAccess(IOptions<MqttOptions> mqtt, IOptions<WorkerOptions> worker, IOptions<TopicOptions> topics)
+    public EmbeddedBrokerAccess(IOptions<MqttOptions> mqtt, IOptions<WorkerOptions> worker, IOptions<TopicOptions> topics, IOptions<MetricsOptions> metrics)
     {
         var thingName = worker.Value.EffectiveThingName;
         WorkerClientId = mqtt.Value.EffectiveClientId(thingName);
@@ -39,6 +39,7 @@ internal sealed class EmbeddedBrokerAccess
             resolved.Result,
             resolved.DescribeReply,
             resolved.ModelResult.Replace(TopicOptions.ModelNameToken, "+", StringComparison.Ordinal),
+            metrics.Value.ResolvedTopic(thingName),
         ];
     }
 

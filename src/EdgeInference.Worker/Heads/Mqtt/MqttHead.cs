@@ -162,6 +162,30 @@ internal sealed class MqttHead : IRequestHead
         }
     }
 
+    public async Task PublishMetricsAsync(Metrics.MetricsMessages metrics, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(metrics.Topic)
+            .WithPayload(metrics.Json)
+            .WithContentType(JsonContentType)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+            .Build();
+        try
+        {
+            await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            WorkerLog.MqttOperationFailed(_logger, "metrics publish", ex);
+        }
+    }
+
     /// <summary>
     /// Publishes a reply; when the broker connection is down, the reply waits in the outbox (bounded in count, bytes and
     /// age) and goes out after the reconnect: an accepted request's answer survives a broker restart.

@@ -33,6 +33,38 @@ public sealed class ClientCommandsTests
     }
 
     [Fact]
+    public async Task Top_CountThree_ShowsTheWorkersMetricsReports_AndGivesUpWithExitThreeWhereNoneComes()
+    {
+        var (worker, port) = await WorkerProcess.StartRunningAsync(TestModels.ColorClassifier, Token, "--Metrics:IntervalSeconds=1");
+        await using (worker)
+        {
+            var image = await WriteTempAsync(TestImages.Solid(20, 20, (0, 255, 0), ".png"));
+            var top = InvokeAsync("top", "--port", $"{port}", "--count", "3", "--json", "--wait", "20");
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(0, (await InvokeAsync("infer", "--image", image, "--port", $"{port}")).ExitCode);
+            }
+
+            var result = await top;
+            var screen = await InvokeAsync("top", "--port", $"{port}", "--once", "--wait", "20");
+            var silent = await InvokeAsync("top", "--port", $"{port}", "--metrics-topic", "edge-inference/nobody/metrics", "--once", "--wait", "1");
+
+            Assert.Equal(0, result.ExitCode);
+            var reports = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(3, reports.Count);
+            Assert.All(reports, r => Assert.Equal("local", r.GetProperty("ThingName").GetString()));
+            Assert.All(reports, r => Assert.Equal("CPUExecutionProvider", r.GetProperty("ExecutionProvider").GetString()));
+            Assert.True(reports[^1].GetProperty("Totals").GetProperty("Requests").GetInt64() >= 3, result.Output);
+            Assert.True(reports[^1].GetProperty("RssMB").GetDouble() > 10);
+            Assert.Equal(0, screen.ExitCode);
+            Assert.Contains("latency ms", screen.Output, StringComparison.Ordinal);
+            Assert.Contains("RSS", screen.Output, StringComparison.Ordinal);
+            Assert.Equal(ClientCommands.ExitNoAnswer, silent.ExitCode);
+            Assert.Contains("Metrics:IntervalSeconds", silent.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Infer_NotAnImage_PrintsTheCodedErrorAndExitsOne()
     {
         var (worker, port) = await WorkerProcess.StartRunningAsync(TestModels.ColorClassifier, Token);

@@ -63,6 +63,7 @@ public sealed class EmbeddedBrokerAccessTests
     [InlineData("edge-inference/plant-7/result")]
     [InlineData("edge-inference/plant-7/describe/reply")]
     [InlineData("edge-inference/plant-7/models/weld/result")]
+    [InlineData("edge-inference/plant-7/metrics")]
     public void MayPublish_OthersOnTheWorkersOwnTopics_IsRefused(string topic)
     {
         var access = Access(null, null);
@@ -83,5 +84,6 @@ public sealed class EmbeddedBrokerAccessTests
     private static EmbeddedBrokerAccess Access(string? userName, string? password) => new(
         MsOptions.Create(new MqttOptions { Username = userName, Password = password }),
         MsOptions.Create(new WorkerOptions { ThingName = "plant-7" }),
-        MsOptions.Create(new TopicOptions()));
+        MsOptions.Create(new TopicOptions()),
+        MsOptions.Create(new MetricsOptions()));
 }
