@@ -49,5 +49,7 @@ dotnet build GreengrassComponent.sln -c Release -nologo -v:q
 echo "==> publishing the linux-arm64 worker once (run under emulation by Arm64WorkerEmulationTests)"
 dotnet publish src/EdgeInference.Worker -c Release -r linux-arm64 --self-contained -o out/arm64-worker -nologo -v:q
 
-echo "==> testing"
+echo "==> testing (setup and build took ${SECONDS} s)"
+tests_started=$SECONDS
 dotnet test GreengrassComponent.sln -c Release --no-build -nologo "$@"
+echo "==> tests took $((SECONDS - tests_started)) s; ${SECONDS} s in all"
