@@ -202,27 +202,28 @@ public sealed partial class ModelManager : IAsyncDisposable
         await Task.Run(() => _loader.Load(settings.ToLoadOptions(_limits), cancellationToken), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Says in the status which model the default topics serve now (once the worker is RUNNING).</summary>
-    private async Task PublishModelStatusAsync(CancellationToken cancellationToken)
-    {
-        if (_state.Current.Status != WorkerStates.Running)
-        {
-            return;
-        }
+    private Task PublishModelStatusAsync(CancellationToken cancellationToken) =>
+        _state.UpdateAsync(
+            current =>
+            {
+                // Only while RUNNING: a model change must not turn STOPPING (or FAILED) back into RUNNING.
+                if (current.Status != WorkerStates.Running)
+                {
+                    return null;
+                }
 
-        var current = _catalog.ResolveDefault(out _, out _);
-        var model = current?.Engine?.Model;
-        var next = _state.Current with
-        {
-            Model = current?.Provenance,
-            ExecutionProvider = model?.ExecutionProvider.Active,
-            FallbackReason = model?.ExecutionProvider.FallbackReason,
-            StatusMessage = Interlocked.Exchange(ref _lastChange, null) ?? Summary(),
-        };
-        if (next != _state.Current)
-        {
-            await _state.ReportAsync(next, cancellationToken).ConfigureAwait(false);
-        }
-    }
+                var served = _catalog.ResolveDefault(out _, out _);
+                var model = served?.Engine?.Model;
+                var next = current with
+                {
+                    Model = served?.Provenance,
+                    ExecutionProvider = model?.ExecutionProvider.Active,
+                    FallbackReason = model?.ExecutionProvider.FallbackReason,
+                    StatusMessage = Interlocked.Exchange(ref _lastChange, null) ?? Summary(),
+                };
+                return next == current ? null : next;
+            },
+            cancellationToken);
 
     /// <summary>Remembers what just changed, for the next status message.</summary>
     private void Said(string change) => _lastChange = _lastChange is null ? change : $"{_lastChange} {change}";

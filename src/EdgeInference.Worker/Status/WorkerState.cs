@@ -16,6 +16,7 @@ public sealed class WorkerState
     private readonly TimeProvider _timeProvider;
     private readonly List<IStatusPublisher> _publishers = [];
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _reporting = new(1, 1);
     private long _served;
     private long _failed;
     private long _rejected;
@@ -56,18 +57,41 @@ public sealed class WorkerState
     }
 
     /// <summary>Records a new status and waits until every publisher has sent it (failures are theirs to log).</summary>
-    public async Task ReportAsync(WorkerStatus status, CancellationToken cancellationToken = default)
-    {
-        IStatusPublisher[] publishers;
-        lock (_gate)
-        {
-            Current = status with { ThingName = status.ThingName ?? Current.ThingName, Version = status.Version ?? Current.Version, Timestamp = _timeProvider.GetUtcNow() };
-            publishers = [.. _publishers];
-        }
+    public Task ReportAsync(WorkerStatus status, CancellationToken cancellationToken = default) =>
+        UpdateAsync(_ => status, cancellationToken);
 
-        foreach (var publisher in publishers)
+    /// <summary>
+    /// Derives the next status from the current one and publishes it, one change at a time: a change computed from a
+    /// status that another has replaced meanwhile (a model update racing STOPPING) cannot overwrite it, and publishers
+    /// send statuses in the order they were recorded. <paramref name="change"/> returns null to leave the status as it is.
+    /// </summary>
+    public async Task UpdateAsync(Func<WorkerStatus, WorkerStatus?> change, CancellationToken cancellationToken = default)
+    {
+        await _reporting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await publisher.PublishStatusAsync(Current, cancellationToken).ConfigureAwait(false);
+            IStatusPublisher[] publishers;
+            WorkerStatus current;
+            lock (_gate)
+            {
+                if (change(Current) is not { } status)
+                {
+                    return;
+                }
+
+                Current = status with { ThingName = status.ThingName ?? Current.ThingName, Version = status.Version ?? Current.Version, Timestamp = _timeProvider.GetUtcNow() };
+                current = Current;
+                publishers = [.. _publishers];
+            }
+
+            foreach (var publisher in publishers)
+            {
+                await publisher.PublishStatusAsync(current, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _reporting.Release();
         }
     }
 
