@@ -78,14 +78,8 @@ internal sealed partial class ComponentLifecycle
                 case TimedOut timedOut when IsCurrent(timedOut.ProcessId):
                     Transition(ComponentLifecycleState.Errored, $"{timedOut.Step} timed out after {timedOut.Timeout.TotalSeconds:0.###} s");
                     break;
-                case Reported reported:
-                    Transition(reported.State, source: StateChangeSource.UpdateState);
-                    break;
-                case StopRequested:
-                    Transition(ComponentLifecycleState.Stopping);
-                    break;
-                case DependencyChanged when !DependenciesReady():
-                    Transition(ComponentLifecycleState.Stopping, "a HARD dependency is no longer RUNNING or FINISHED: restarting");
+                case var other:
+                    OnSignalInAnyLiveState(other);
                     break;
             }
         }
@@ -107,16 +101,27 @@ internal sealed partial class ComponentLifecycle
                 case TimedOut { Step: "Run" } timedOut when IsCurrent(timedOut.ProcessId):
                     Transition(ComponentLifecycleState.Errored, $"Run timed out after {timedOut.Timeout.TotalSeconds:0.###} s");
                     break;
-                case Reported reported:
-                    Transition(reported.State, source: StateChangeSource.UpdateState);
-                    break;
-                case StopRequested:
-                    Transition(ComponentLifecycleState.Stopping);
-                    break;
-                case DependencyChanged when !DependenciesReady():
-                    Transition(ComponentLifecycleState.Stopping, "a HARD dependency is no longer RUNNING or FINISHED: restarting");
+                case var other:
+                    OnSignalInAnyLiveState(other);
                     break;
             }
+        }
+    }
+
+    /// <summary>What STARTING and RUNNING do alike: UpdateState, a stop request, a HARD dependency that went away.</summary>
+    private void OnSignalInAnyLiveState(Signal signal)
+    {
+        switch (signal)
+        {
+            case Reported reported:
+                Transition(reported.State, source: StateChangeSource.UpdateState);
+                break;
+            case StopRequested:
+                Transition(ComponentLifecycleState.Stopping);
+                break;
+            case DependencyChanged when !DependenciesReady():
+                Transition(ComponentLifecycleState.Stopping, "a HARD dependency is no longer RUNNING or FINISHED: restarting");
+                break;
         }
     }
 

@@ -41,7 +41,7 @@ internal sealed class HeadService : IHostedLifecycleService
         catch (Exception ex) when (ex is Ipc.IpcHeadException or Mqtt.MqttHeadException)
         {
             // Said before the host stops: the status topic and the nucleus (ERRORED) both carry the reason.
-            await _state.ReportAsync(_state.Current with { Status = Core.Results.WorkerStates.Failed, StatusMessage = ex.Message }, CancellationToken.None).ConfigureAwait(false);
+            await _state.UpdateAsync(current => current with { Status = Core.Results.WorkerStates.Failed, StatusMessage = ex.Message }, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }

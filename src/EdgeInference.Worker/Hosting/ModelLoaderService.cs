@@ -83,7 +83,7 @@ internal sealed class ReadinessReporter : IHostedLifecycleService
     }
 
     public Task StoppingAsync(CancellationToken cancellationToken) =>
-        _state.ReportAsync(_state.Current with { Status = WorkerStates.Stopping, StatusMessage = "Stopping: no new requests; finishing those accepted." }, cancellationToken);
+        _state.UpdateAsync(current => current with { Status = WorkerStates.Stopping, StatusMessage = "Stopping: no new requests; finishing those accepted." }, cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
