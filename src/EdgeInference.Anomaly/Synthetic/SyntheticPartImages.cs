@@ -17,7 +17,8 @@ public sealed class SyntheticPartImages(int width = 160, int height = 120, int s
     /// <summary>One image (BGR) and its defect mask (8-bit, 255 on the defect; all zero for a normal image).</summary>
     public (Mat Image, Mat Mask) Draw(int index, SyntheticDefect? defect)
     {
-        var random = new Random(HashCode.Combine(seed, index, defect));
+        // Not HashCode.Combine: it is randomised per process, and the same seed must draw the same images in every run.
+        var random = new Random(unchecked((seed * 1_000_003) + (index * 8_191) + (defect is { } d ? (int)d + 1 : 0)));
         var background = Surface(random);
         var image = background.Clone();
         var plate = new Mat(height, width, MatType.CV_8UC1, Scalar.All(0));
