@@ -38,6 +38,9 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Serving requests on {RequestFilters} and describe on {DescribeTopic}")]
     public static partial void MqttSubscribed(ILogger logger, string requestFilters, string describeTopic);
 
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Information, Message = "Serving requests on {RequestFilters} and describe on {DescribeTopic}, taken inside the embedded broker")]
+    public static partial void MqttLocalIntake(ILogger logger, string requestFilters, string describeTopic);
+
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "MQTT {Operation} failed")]
     public static partial void MqttOperationFailed(ILogger logger, string operation, Exception exception);
 

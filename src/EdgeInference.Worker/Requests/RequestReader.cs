@@ -9,7 +9,8 @@ namespace EdgeInference.Worker.Requests;
 /// The one reader of requests, for every head and every kind of request: raw image bytes, or
 /// <c>{"RequestId": "...", "Image": "&lt;base64&gt;", "ReplyTo": "...", "Model": "..."}</c> (a UTF-8 BOM is allowed),
 /// with the MQTT 5 user properties <c>RequestId</c> and <c>Model</c> as fallbacks. The size limit is checked before a
-/// byte is parsed; everything kept is copied out of the transport's buffer; every refusal carries a contract error code.
+/// byte is parsed; raw image bytes stay a view of the transport's buffer (<see cref="ParsedRequest.ImageBorrowed"/>) until
+/// the request is accepted (<see cref="ParsedRequest.Owned"/>); every refusal carries a contract error code.
 /// </summary>
 public static class RequestReader
 {
@@ -39,7 +40,8 @@ public static class RequestReader
         }
 
         // Requests are bounded by MaxPayloadBytes, so a contiguous copy is bounded too.
-        var bytes = payload.IsSingleSegment ? payload.First.Span : payload.ToArray();
+        var gathered = payload.IsSingleSegment ? null : payload.ToArray();
+        var bytes = gathered is null ? payload.First.Span : gathered;
         var json = WithoutBom(bytes);
         if (LooksLikeJson(json))
         {
@@ -48,7 +50,9 @@ public static class RequestReader
 
         return forDescribe
             ? new ParsedRequest { RequestId = fallbackId, Model = message.ModelProperty }
-            : new ParsedRequest { RequestId = fallbackId, Image = bytes.ToArray(), Model = message.ModelProperty };
+            : gathered is null
+                ? new ParsedRequest { RequestId = fallbackId, Image = payload.First, ImageBorrowed = true, Model = message.ModelProperty }
+                : new ParsedRequest { RequestId = fallbackId, Image = gathered, Model = message.ModelProperty };
     }
 
     private static ParsedRequest ReadJson(ReadOnlySpan<byte> json, string fallbackId, string? modelProperty, bool forDescribe)
