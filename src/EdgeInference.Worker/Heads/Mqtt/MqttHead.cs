@@ -25,6 +25,9 @@ internal sealed class MqttHead : IRequestHead
 {
     private const string JsonContentType = "application/json";
 
+    /// <summary>How long a disconnect waits for the messages being handled to be acknowledged.</summary>
+    private static readonly TimeSpan AcknowledgeGrace = TimeSpan.FromSeconds(5);
+
     private readonly MqttOptions _options;
     private readonly LimitsOptions _limits;
     private readonly TopicOptions _topics;
@@ -41,6 +44,7 @@ internal sealed class MqttHead : IRequestHead
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly ReplyOutbox _outbox;
     private readonly EmbeddedBrokerIntake? _localIntake;
+    private readonly InFlightMessages _inFlight = new();
     private Func<Task>? _republishStatus;
     private volatile bool _subscribed;
     private volatile bool _intakeStopped;
@@ -133,6 +137,11 @@ internal sealed class MqttHead : IRequestHead
     public async Task DisconnectAsync(CancellationToken cancellationToken = default)
     {
         _localIntake?.Detach();
+        if (!await _inFlight.WaitIdleAsync(AcknowledgeGrace, _time, cancellationToken).ConfigureAwait(false))
+        {
+            WorkerLog.MqttDisconnectingWithUnacknowledged(_logger, _inFlight.Count, AcknowledgeGrace.TotalSeconds);
+        }
+
         await _lifetime.CancelAsync().ConfigureAwait(false);
         if (_supervisor is { } supervisor)
         {
@@ -383,12 +392,27 @@ internal sealed class MqttHead : IRequestHead
         }
     }
 
-    /// <summary>MQTTnet acknowledges (PUBACK) when this returns: once the request is queued or answered.</summary>
+    /// <summary>
+    /// Acknowledges (PUBACK) once the request is queued or answered; a disconnect waits for that (<see cref="InFlightMessages"/>),
+    /// so a request answered here is not delivered again to the next session.
+    /// </summary>
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
+        using var handling = _inFlight.Begin();
+        e.AutoAcknowledge = false;
         if (_dispatcher.Serves(e.ApplicationMessage.Topic))
         {
             await ReceiveAsync(e.ApplicationMessage).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The connection fell: the broker delivers the message again to the next session.
+            WorkerLog.MqttOperationFailed(_logger, "acknowledge", ex);
         }
     }
 
