@@ -6,6 +6,8 @@
 # against the target (≥ 1.5× at every concurrency).
 # Usage: bash bench/node-peer.sh [seconds-per-phase] [rounds] [concurrency ...]   (from the repository root, after
 #        dotnet build GreengrassComponent.sln -c Release; installs the peer's npm packages into bench/node-peer/node_modules)
+# The peer gets the worker's ONNX Runtime thread settings (intra-op threads = cores, no spinning); PEER_ALLOW_SPINNING=1
+# gives it onnxruntime's default (spinning), PEER_CONCURRENCY=k its in-flight limit (default: cores).
 set -euo pipefail
 seconds=${1:-6}; rounds=${2:-2}; shift $(( $# < 2 ? $# : 2 ))
 if [ $# -gt 0 ]; then concurrencies=("$@"); else concurrencies=(1 2 4 8); fi
@@ -24,7 +26,7 @@ if [ ! -d "$peer/node_modules/onnxruntime-node" ] || [ ! -d "$peer/node_modules/
 fi
 
 work=$(mktemp -d)
-broker=""; target=""
+broker=""; target=""; bench=""
 stop_target() {
   [ -n "$target" ] || return 0
   kill -TERM "$target" 2> /dev/null || true
@@ -33,7 +35,7 @@ stop_target() {
   wait "$target" 2> /dev/null || true
   target=""
 }
-cleanup() { stop_target; [ -n "$broker" ] && { kill "$broker" 2> /dev/null || true; wait "$broker" 2> /dev/null || true; }; rm -rf "$work"; }
+cleanup() { [ -n "$bench" ] && { kill "$bench" 2> /dev/null || true; wait "$bench" 2> /dev/null || true; }; stop_target; [ -n "$broker" ] && { kill "$broker" 2> /dev/null || true; wait "$broker" 2> /dev/null || true; }; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -50,17 +52,19 @@ start_target() {
   if [ "$kind" = ours ]; then
     "$worker" --Mqtt:Host=127.0.0.1 --Mqtt:Port="$port" --ThingName="$thing" > "$log" 2>&1 &
   else
-    MQTT_URL="mqtt://127.0.0.1:$port" THING="$thing" MODEL_DIR="$model" node "$peer/peer.js" > "$log" 2>&1 &
+    MQTT_URL="mqtt://127.0.0.1:$port" THING="$thing" MODEL_DIR="$model" \
+      CONCURRENCY="${PEER_CONCURRENCY:-}" ORT_ALLOW_SPINNING="${PEER_ALLOW_SPINNING:-0}" node "$peer/peer.js" > "$log" 2>&1 &
   fi
   target=$!
   for _ in $(seq 1 120); do
     kill -0 "$target" 2> /dev/null || die "$kind ($thing) exited before RUNNING: $(tail -5 "$log")"
-    mosquitto_sub -V mqttv5 -h 127.0.0.1 -p "$port" -t "edge-inference/$thing/status" -C 1 -W 1 2> /dev/null | grep -q '"RUNNING"' && return 0
+    mosquitto_sub -V mqttv5 -h 127.0.0.1 -p "$port" -t "edge-inference/$thing/status" -C 1 -W 1 2> /dev/null | grep -q '"Status":"RUNNING"' && return 0
     sleep 0.2
   done
   die "$kind ($thing) did not report RUNNING within 120 s: $(tail -5 "$log")"
 }
 
+echo "peer: concurrency ${PEER_CONCURRENCY:-cores}, ORT allow_spinning ${PEER_ALLOW_SPINNING:-0}"
 echo "cores $(nproc)  ${seconds}s per phase  rounds $rounds  concurrency ${concurrencies[*]}  broker 127.0.0.1:$port  load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 results="$work/results"
 for round in $(seq 1 "$rounds"); do
@@ -70,11 +74,14 @@ for round in $(seq 1 "$rounds"); do
     for kind in "${order[@]}"; do
       thing="$kind-r$round-c$n"
       start_target "$kind" "$thing"
-      out=$(timeout $(( seconds * 12 + 120 )) dotnet "$cli" bench --host 127.0.0.1 --port "$port" --thing-name "$thing" \
-        --clients "$n" --seconds "$seconds" --rounds 1 --timeout 30 --json 2> "$work/$thing.bench.err") \
-        || die "bench against $kind ($thing) failed: $(tail -3 "$work/$thing.bench.err")"
+      # In the background and waited for, so a TERM to this script is handled at once (traps wait for foreground commands).
+      timeout $(( seconds * 12 + 120 )) dotnet "$cli" bench --host 127.0.0.1 --port "$port" --thing-name "$thing" \
+        --clients "$n" --seconds "$seconds" --rounds 1 --timeout 30 --json > "$work/$thing.json" 2> "$work/$thing.bench.err" &
+      bench=$!
+      wait "$bench" || die "bench against $kind ($thing) failed: $(tail -3 "$work/$thing.bench.err")"
+      bench=""
       stop_target
-      line=$(python3 -c 'import json,sys; r=json.load(sys.stdin)["EndToEndLoaded"]; print(r["Throughput"], r["P50Ms"], r["Errors"])' <<< "$out")
+      line=$(python3 -c 'import json,sys; r=json.load(sys.stdin)["EndToEndLoaded"]; print(r["Throughput"], r["P50Ms"], r["Errors"])' < "$work/$thing.json")
       load=$(cut -d' ' -f1 /proc/loadavg)
       echo "round $round  clients $n  $kind: req/s, p50 ms, errors: $line  (load $load)"
       echo "$n $kind $line $load" >> "$results"

@@ -1,6 +1,7 @@
 // The Node peer of issue 12: the worker's MQTT 5 request/response contract for one embedding model, written the way a
 // Node developer would (mqtt + sharp + onnxruntime-node). Env: MQTT_URL, THING, MODEL_DIR (a package: model.onnx +
-// manifest.json), CONCURRENCY (messages in progress at once; default: cores). Raw image payloads only.
+// manifest.json), CONCURRENCY (messages in progress at once; default: cores), ORT_ALLOW_SPINNING (default 0, as the
+// worker; 1 is onnxruntime's own default). Raw image payloads only.
 'use strict';
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -16,6 +17,7 @@ const modelDir = path.resolve(process.env.MODEL_DIR ||
   path.join(__dirname, '../../src/EdgeInference.Worker/bin/Release/net10.0/linux-x64/models/resnet18-embedding'));
 const cores = os.availableParallelism();
 const concurrency = Number(process.env.CONCURRENCY || cores);
+const allowSpinning = process.env.ORT_ALLOW_SPINNING || '0';
 const topics = { infer: `edge-inference/${thing}/infer`, result: `edge-inference/${thing}/result`,
   describe: `edge-inference/${thing}/describe`, status: `edge-inference/${thing}/status` };
 
@@ -48,7 +50,8 @@ async function infer(session, jpeg, accepted, started) {
 }
 
 async function main() {
-  const session = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: cores, executionProviders: ['cpu'] });
+  const session = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: cores, executionProviders: ['cpu'],
+    extra: { session: { intra_op: { allow_spinning: allowSpinning } } } }); // the worker's thread settings
   await session.run({ [inputName]: new ort.Tensor('float32', new Float32Array(3 * W * H), [1, 3, H, W]) }); // warm-up
   const client = mqtt.connect(url, { protocolVersion: 5, clean: true });
   client.on('connect', () => client.stream.setNoDelay(true)); // the Nagle fix
@@ -82,7 +85,7 @@ async function main() {
 
   await client.subscribeAsync([topics.infer, topics.describe], { qos: 1 });
   await client.publishAsync(topics.status, JSON.stringify({ Status: 'RUNNING', ThingName: thing, ExecutionProvider: 'CPU', Model: model }), { qos: 1, retain: true });
-  console.log(`node-peer: serving ${topics.infer} on ${url}, ${concurrency} at once, ${cores} intra-op threads`);
+  console.log(`node-peer: serving ${topics.infer} on ${url}, ${concurrency} at once, ${cores} intra-op threads, spinning ${allowSpinning}`);
   const stop = async () => {
     setTimeout(() => process.exit(1), 3000).unref(); // bounded: a broker that is gone does not hold the exit
     await client.publishAsync(topics.status, JSON.stringify({ Status: 'STOPPING', ThingName: thing }), { qos: 1, retain: true });
