@@ -19,7 +19,7 @@ public sealed record ModelSettings(ModelOptions Options, PackagingDescriptionOpt
     {
         PackagePath = PackagePath,
         Accelerator = Options.Accelerator,
-        IntraOpThreads = EffectiveIntraOpThreads(Options, limits),
+        IntraOpThreads = EffectiveIntraOpThreads(Options),
         AllowSpinning = Options.AllowSpinning,
         GraphOptimization = Options.GraphOptimization,
         OptimizedModelCacheDirectory = Options.EffectiveOptimizedModelCache,
@@ -34,12 +34,13 @@ public sealed record ModelSettings(ModelOptions Options, PackagingDescriptionOpt
     };
 
     /// <summary>
-    /// Intra-op threads each run uses: Model:IntraOpThreads, or (0) the cores shared out among the
-    /// Limits:MaxConcurrentRuns runs (default 1: a run gets every core), so concurrent runs do not oversubscribe the CPU.
+    /// Intra-op threads of the model's session: Model:IntraOpThreads, or (0) every core. Runs at once
+    /// (Limits:MaxConcurrentRuns) share the session's threads, so a run alone has every core and concurrent runs split
+    /// them, without a thread count fixed per run.
     /// </summary>
-    public static int EffectiveIntraOpThreads(ModelOptions options, LimitsOptions limits) => options.IntraOpThreads > 0
+    public static int EffectiveIntraOpThreads(ModelOptions options) => options.IntraOpThreads > 0
         ? options.IntraOpThreads
-        : Math.Max(1, Environment.ProcessorCount / limits.MaxConcurrentRuns);
+        : Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>The worker's <c>Model:*</c> keys with a model component's <c>Model</c> section laid over them.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The section has an unknown key or a bad value.</exception>

@@ -21,10 +21,11 @@ public sealed record LimitsOptions
     public int MaxQueue { get; set; } = 32;
 
     /// <summary>
-    /// ONNX Runtime runs of one model at once. Each run gets the cores divided by this (Model:IntraOpThreads 0), so
-    /// the default 1 gives a request alone every core; requests that arrive meanwhile wait and run together.
+    /// ONNX Runtime runs of one model at once, on one session whose intra-op threads are every core (Model:IntraOpThreads
+    /// 0): a request alone runs on every core, and under load two runs share the cores, so the threads each run gets
+    /// follow the load (BENCHMARKS.md, "Threads per run"). 1: one run at a time.
     /// </summary>
-    public int MaxConcurrentRuns { get; set; } = 1;
+    public int MaxConcurrentRuns { get; set; } = 2;
 
     /// <summary>
     /// Most requests one run takes (dynamic batching), capped by the model's manifest <c>MaxBatchSize</c>; 1: every

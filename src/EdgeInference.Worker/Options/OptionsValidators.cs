@@ -43,7 +43,7 @@ internal sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
         var errors = new List<string>();
         if (options.IntraOpThreads is < 0 or > 256)
         {
-            errors.Add($"Model:IntraOpThreads must be 0 (the cores shared among Limits:MaxConcurrentRuns) to 256 (got {options.IntraOpThreads}).");
+            errors.Add($"Model:IntraOpThreads must be 0 (every core) to 256 (got {options.IntraOpThreads}).");
         }
 
         if (options.GpuDeviceId < 0)

@@ -81,7 +81,7 @@ public sealed class DescribeService
                 ImageDecoder = model?.ImageDecoder,
                 OnnxRuntime = model?.OnnxRuntime,
                 OptimizedModelCache = provider?.OptimizedModelCache,
-                IntraOpThreads = ModelSettings.EffectiveIntraOpThreads(_modelOptions.CurrentValue, _limits),
+                IntraOpThreads = ModelSettings.EffectiveIntraOpThreads(_modelOptions.CurrentValue),
                 Model = model is null ? null : Describe(model),
                 Limits = new RuntimeLimits
                 {

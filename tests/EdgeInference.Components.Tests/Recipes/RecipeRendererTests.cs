@@ -53,7 +53,7 @@ public sealed class RecipeRendererTests
     [InlineData("Limits/MaxImagePixels", "40000000")]
     [InlineData("Limits/MaxConcurrentRequests", "2")]
     [InlineData("Limits/MaxQueue", "32")]
-    [InlineData("Limits/MaxConcurrentRuns", "1")]
+    [InlineData("Limits/MaxConcurrentRuns", "2")]
     [InlineData("Limits/MaxBatchSize", "0")]
     [InlineData("Limits/BatchDelayMilliseconds", "0")]
     [InlineData("Metrics/IntervalSeconds", "10")]
