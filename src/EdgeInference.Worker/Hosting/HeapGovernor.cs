@@ -28,12 +28,13 @@ internal sealed class GcManagedHeap : IManagedHeap
 }
 
 /// <summary>
-/// Keeps the worker's resident memory near its steady state under a flood. Every request payload (hundreds of KB: the
-/// broker's read buffer and its copy, the accepted request's own) is a large object, and large objects are freed only by a full
-/// collection, which the GC puts off while the heap is young: a 50-client flood of 400 KB images took the worker from
-/// 190 to 737 MB. Every <see cref="Interval"/> this compares the heap with its size after the last collection and,
-/// once it has grown by more than the headroom, runs one compacting full collection (BENCHMARKS.md: bench flood).
-/// At the sample's 20 requests/s of 230 KB that is one collection every several seconds; idle, none.
+/// Keeps the worker's resident memory near its steady state under a flood. Every request payload is hundreds of KB (the
+/// broker's read buffer and its copy, the accepted request's own); the worker's runtimeconfig raises the large-object
+/// threshold to 16 MB so they die young in generation 0, but what a flood promotes, and the regions the GC keeps committed
+/// for reuse, would still grow the heap: a 50-client flood of 400 KB images once took the worker from 190 to 737 MB.
+/// Every <see cref="Interval"/> this compares the heap with its size after the last collection and, once it has grown
+/// by more than the headroom, runs one compacting full collection that hands freed regions back (BENCHMARKS.md: bench
+/// flood). At the sample's 20 requests/s of 230 KB that is one collection every several seconds; idle, none.
 /// </summary>
 internal sealed partial class HeapGovernor : BackgroundService
 {
