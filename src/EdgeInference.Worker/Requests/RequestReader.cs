@@ -9,7 +9,8 @@ namespace EdgeInference.Worker.Requests;
 /// The one reader of requests, for every head and every kind of request: raw image bytes, or
 /// <c>{"RequestId": "...", "Image": "&lt;base64&gt;", "ReplyTo": "...", "Model": "..."}</c> (a UTF-8 BOM is allowed),
 /// with the MQTT 5 user properties <c>RequestId</c> and <c>Model</c> as fallbacks. The size limit is checked before a
-/// byte is parsed; everything kept is copied out of the transport's buffer; every refusal carries a contract error code.
+/// byte is parsed; everything kept is copied out of the transport's buffer (a raw image the head owns is kept as it is);
+/// every refusal carries a contract error code.
 /// </summary>
 public static class RequestReader
 {
@@ -46,9 +47,14 @@ public static class RequestReader
             return ReadJson(json, fallbackId, message.ModelProperty, forDescribe);
         }
 
-        return forDescribe
-            ? new ParsedRequest { RequestId = fallbackId, Model = message.ModelProperty }
-            : new ParsedRequest { RequestId = fallbackId, Image = bytes.ToArray(), Model = message.ModelProperty };
+        if (forDescribe)
+        {
+            return new ParsedRequest { RequestId = fallbackId, Model = message.ModelProperty };
+        }
+
+        // A payload the head handed over is the image as it is; a transport's buffer is copied out.
+        var image = message.PayloadIsOwned && payload.IsSingleSegment ? payload.First : bytes.ToArray();
+        return new ParsedRequest { RequestId = fallbackId, Image = image, Model = message.ModelProperty };
     }
 
     private static ParsedRequest ReadJson(ReadOnlySpan<byte> json, string fallbackId, string? modelProperty, bool forDescribe)
