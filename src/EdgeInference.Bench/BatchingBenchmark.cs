@@ -26,7 +26,8 @@ public static class BatchingBenchmark
 
     public static IReadOnlyList<Layout> DefaultLayouts(int cores, int maxBatch)
     {
-        var layouts = new List<Layout> { new(Math.Max(1, cores / 2), 2, 1), new(cores, 1, 1) };
+        // Also two runs at once on one every-core session: each run has every core when alone and shares them under load.
+        var layouts = new List<Layout> { new(Math.Max(1, cores / 2), 2, 1), new(cores, 1, 1), new(cores, 2, 1) };
         for (var batch = 2; batch <= maxBatch; batch *= 2)
         {
             layouts.Add(new Layout(cores, 1, batch));
@@ -43,7 +44,7 @@ public static class BatchingBenchmark
             layouts.Add(new Layout(cores, 1, 4, StaticBatch: true));
         }
 
-        return layouts;
+        return [.. layouts.Distinct()];
     }
 
     public static JsonObject Run(string packagePath, IReadOnlyList<Layout> layouts, TimeSpan perLayoutPerRound, int rounds, CancellationToken cancellationToken = default)

@@ -38,6 +38,12 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Serving requests on {RequestFilters} and describe on {DescribeTopic}")]
     public static partial void MqttSubscribed(ILogger logger, string requestFilters, string describeTopic);
 
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Disconnecting with {Count} received requests not yet acknowledged after {Seconds:F0} s: the broker delivers them again to the next session")]
+    public static partial void MqttDisconnectingWithUnacknowledged(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Information, Message = "Serving requests on {RequestFilters} and describe on {DescribeTopic}, taken inside the embedded broker")]
+    public static partial void MqttLocalIntake(ILogger logger, string requestFilters, string describeTopic);
+
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "MQTT {Operation} failed")]
     public static partial void MqttOperationFailed(ILogger logger, string operation, Exception exception);
 

@@ -49,7 +49,8 @@ public sealed record ModelManifest
 
     /// <summary>
     /// Whether the model batches: the most images one run may take (default 1: one at a time). Above 1, a model whose
-    /// batch dimension is fixed at 1 gets a symbolic one when it is loaded, and the load proves a full batch runs.
+    /// batch dimension is fixed at 1 gets a symbolic one when it is packaged (create-model, packaging jobs), or when it
+    /// is loaded if it was not, and the load proves a full batch runs.
     /// </summary>
     public int? MaxBatchSize { get; init; }
 

@@ -13,6 +13,8 @@ namespace EdgeInference.Packaging.Models;
 /// worker's own rules (<see cref="PackageReader"/>, <see cref="ManifestRules"/>, <see cref="ModelPackageCheck"/>: the
 /// container limits, no path or link out of the package, the manifest, one ONNX Runtime CPU load, the manifest against the
 /// model), so what create-model accepts the worker serves, and what the worker would refuse is refused here in its words.
+/// A manifest that lets the model batch (<c>MaxBatchSize</c> above 1) gets a model with a symbolic batch dimension here,
+/// once (<see cref="BatchDimension.MakeDynamic"/>), so the worker loads it as shipped instead of rewriting it at every start.
 /// </summary>
 public static class ModelPackageImporter
 {
@@ -36,7 +38,7 @@ public static class ModelPackageImporter
                     throw new PackagingValidationException($"The model file '{modelFile}' in {modelPath} is empty.");
                 }
 
-                Write(source, destinationZip);
+                Write(source, destinationZip, modelFile, manifest.EffectiveMaxBatchSize > 1);
             }
 
             var package = ModelPackageCheck.Check(destinationZip, shownAs, limits);
@@ -54,7 +56,7 @@ public static class ModelPackageImporter
         }
     }
 
-    private static void Write(PackageSource source, string destinationZip)
+    private static void Write(PackageSource source, string destinationZip, string modelFile, bool batchDynamic)
     {
         using var zip = ZipFile.Open(destinationZip, ZipArchiveMode.Create);
         var manifestEntry = zip.CreateEntry(ModelManifest.FileName, CompressionLevel.Optimal);
@@ -68,6 +70,15 @@ public static class ModelPackageImporter
             var entry = zip.CreateEntry(file.Name, CompressionLevel.Optimal);
             using var target = entry.Open();
             using var input = file.Open();
+            if (batchDynamic && file.Name == modelFile)
+            {
+                // Bounded by the package limits' entry size, like the worker's own load of the model.
+                using var model = new MemoryStream();
+                input.CopyTo(model);
+                target.Write(BatchDimension.MakeDynamic(model.ToArray()));
+                continue;
+            }
+
             input.CopyTo(target);
         }
     }

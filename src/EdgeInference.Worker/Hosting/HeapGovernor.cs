@@ -29,7 +29,7 @@ internal sealed class GcManagedHeap : IManagedHeap
 
 /// <summary>
 /// Keeps the worker's resident memory near its steady state under a flood. Every request payload (hundreds of KB: the
-/// broker's copy, the client's, the queued one) is a large object, and large objects are freed only by a full
+/// broker's read buffer and its copy, the accepted request's own) is a large object, and large objects are freed only by a full
 /// collection, which the GC puts off while the heap is young: a 50-client flood of 400 KB images took the worker from
 /// 190 to 737 MB. Every <see cref="Interval"/> this compares the heap with its size after the last collection and,
 /// once it has grown by more than the headroom, runs one compacting full collection (BENCHMARKS.md: bench flood).

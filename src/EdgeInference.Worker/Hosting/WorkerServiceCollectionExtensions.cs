@@ -78,6 +78,7 @@ public static class WorkerServiceCollectionExtensions
         if (transport.UsesMqtt && string.IsNullOrWhiteSpace(configuration[$"{MqttOptions.SectionName}:{nameof(MqttOptions.Host)}"]))
         {
             services.AddSingleton<EmbeddedBrokerAccess>();
+            services.AddSingleton<EmbeddedBrokerIntake>();
             services.AddHostedService<EmbeddedBrokerService>();
         }
 

@@ -108,7 +108,13 @@ public sealed class RequestDispatcher
         }
 
         var queuedAt = _time.GetTimestamp();
-        var accepted = _queue.TryEnqueue(async runToken => await Send(topic, await _inference.RunAsync(model, request, queuedAt, runToken).ConfigureAwait(false)).ConfigureAwait(false));
+        var accepted = _queue.HasRoom;
+        if (accepted)
+        {
+            var owned = request.Owned();
+            accepted = _queue.TryEnqueue(async runToken => await Send(topic, await _inference.RunAsync(model, owned, queuedAt, runToken).ConfigureAwait(false)).ConfigureAwait(false));
+        }
+
         if (!accepted)
         {
             await Send(topic, _inference.Busy(request.RequestId)).ConfigureAwait(false);

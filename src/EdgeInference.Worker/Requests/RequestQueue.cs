@@ -31,6 +31,9 @@ public sealed class RequestQueue : IAsyncDisposable
     /// <summary>Requests accepted and not yet finished.</summary>
     public int Pending => Volatile.Read(ref _admitted);
 
+    /// <summary>Whether <see cref="TryEnqueue"/> would accept now (it may still refuse when others get there first).</summary>
+    public bool HasRoom => Pending < _capacity;
+
     /// <summary>Starts the runners (once).</summary>
     public void Start()
     {

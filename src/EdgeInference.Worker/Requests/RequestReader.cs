@@ -9,8 +9,10 @@ namespace EdgeInference.Worker.Requests;
 /// The one reader of requests, for every head and every kind of request: raw image bytes, or
 /// <c>{"RequestId": "...", "Image": "&lt;base64&gt;", "ReplyTo": "...", "Model": "..."}</c> (a UTF-8 BOM is allowed),
 /// with the MQTT 5 user properties <c>RequestId</c> and <c>Model</c> as fallbacks. The size limit is checked before a
-/// byte is parsed; everything kept is copied out of the transport's buffer (a raw image the head owns is kept as it is);
-/// every refusal carries a contract error code.
+/// byte is parsed; raw image bytes stay a view of the transport's buffer (<see cref="ParsedRequest.ImageBorrowed"/>) until
+/// the request is accepted (<see cref="ParsedRequest.Owned"/>), unless the head handed the payload over
+/// (<see cref="IncomingMessage.PayloadIsOwned"/>: then they are the image as they are); every refusal carries a contract
+/// error code.
 /// </summary>
 public static class RequestReader
 {
@@ -40,21 +42,20 @@ public static class RequestReader
         }
 
         // Requests are bounded by MaxPayloadBytes, so a contiguous copy is bounded too.
-        var bytes = payload.IsSingleSegment ? payload.First.Span : payload.ToArray();
+        var gathered = payload.IsSingleSegment ? null : payload.ToArray();
+        var bytes = gathered is null ? payload.First.Span : gathered;
         var json = WithoutBom(bytes);
         if (LooksLikeJson(json))
         {
             return ReadJson(json, fallbackId, message.ModelProperty, forDescribe);
         }
 
-        if (forDescribe)
-        {
-            return new ParsedRequest { RequestId = fallbackId, Model = message.ModelProperty };
-        }
-
-        // A payload the head handed over is the image as it is; a transport's buffer is copied out.
-        var image = message.PayloadIsOwned && payload.IsSingleSegment ? payload.First : bytes.ToArray();
-        return new ParsedRequest { RequestId = fallbackId, Image = image, Model = message.ModelProperty };
+        // A payload the head handed over is the image as it is; a transport's buffer is borrowed until accepted.
+        return forDescribe
+            ? new ParsedRequest { RequestId = fallbackId, Model = message.ModelProperty }
+            : gathered is null
+                ? new ParsedRequest { RequestId = fallbackId, Image = payload.First, ImageBorrowed = !message.PayloadIsOwned, Model = message.ModelProperty }
+                : new ParsedRequest { RequestId = fallbackId, Image = gathered, Model = message.ModelProperty };
     }
 
     private static ParsedRequest ReadJson(ReadOnlySpan<byte> json, string fallbackId, string? modelProperty, bool forDescribe)

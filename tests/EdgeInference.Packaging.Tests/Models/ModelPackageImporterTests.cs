@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using EdgeInference.Packaging;
+using EdgeInference.Onnx.Packages;
 using EdgeInference.Packaging.Models;
 using EdgeInference.Testing;
 using EdgeInference.Testing.Packaging;
@@ -61,6 +62,38 @@ public sealed class ModelPackageImporterTests : IDisposable
         var error = Assert.Throws<PackagingValidationException>(() => ModelPackageImporter.Import(folder, null, _temp.Combine("out.zip")));
 
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Import_ManifestThatBatches_StoresTheModelWithASymbolicBatchDimension()
+    {
+        Assert.Equal(1, BatchDimension.FixedBatchOf(SmallPackages.Model));
+        var folder = SmallPackages.WriteFolder(_temp.Combine("pkg"), manifest: SmallPackages.ClassificationManifest.Replace("\"Task\"", "\"MaxBatchSize\": 4, \"Task\"", StringComparison.Ordinal));
+
+        var imported = ModelPackageImporter.Import(folder, null, _temp.Combine("out.zip"));
+
+        var stored = ModelBytesOf(_temp.Combine("out.zip"));
+        Assert.Null(BatchDimension.FixedBatchOf(stored));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored)), imported.ModelSha256);
+    }
+
+    [Fact]
+    public void Import_ManifestWithoutBatching_StoresTheModelByteForByte()
+    {
+        var folder = SmallPackages.WriteFolder(_temp.Combine("pkg"));
+
+        ModelPackageImporter.Import(folder, null, _temp.Combine("out.zip"));
+
+        Assert.Equal(SmallPackages.Model, ModelBytesOf(_temp.Combine("out.zip")));
+    }
+
+    private static byte[] ModelBytesOf(string zip)
+    {
+        using var archive = ZipFile.OpenRead(zip);
+        using var stream = archive.GetEntry("model.onnx")!.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     [Fact]

@@ -36,13 +36,48 @@ public sealed class RequestReaderTests
         Assert.Equal(32, Read([1, 2, 3], requestIdProperty: null).RequestId.Length);
 
     [Fact]
-    public void Read_RawBytes_AreCopiedOutOfTheTransportBuffer()
+    public void Read_RawBytes_StayTheTransportBufferUntilOwned()
     {
         var buffer = new byte[] { 9, 8, 7 };
         var parsed = Read(buffer);
+
+        Assert.True(parsed.ImageBorrowed);
+        buffer[0] = 5;
+        Assert.Equal(5, parsed.Image.Span[0]);
+    }
+
+    [Fact]
+    public void Owned_BorrowedImage_IsCopiedOutOfTheTransportBuffer()
+    {
+        var buffer = new byte[] { 9, 8, 7 };
+        var owned = Read(buffer).Owned();
         buffer[0] = 0;
 
-        Assert.Equal(9, parsed.Image.Span[0]);
+        Assert.False(owned.ImageBorrowed);
+        Assert.Equal(new byte[] { 9, 8, 7 }, owned.Image.ToArray());
+    }
+
+    [Fact]
+    public void Read_RawBytesInSeveralSegments_AreGatheredIntoAnOwnedImage()
+    {
+        var first = new Segment(new byte[] { 1, 2 });
+        var last = first.Append(new byte[] { 3 });
+        var parsed = RequestReader.Read(
+            new IncomingMessage { Channel = MessageChannel.Mqtt, Topic = "t", Payload = new ReadOnlySequence<byte>(first, 0, last, 1) },
+            1_000,
+            forDescribe: false);
+
+        Assert.False(parsed.ImageBorrowed);
+        Assert.Equal(new byte[] { 1, 2, 3 }, parsed.Image.ToArray());
+    }
+
+    [Fact]
+    public void Owned_JsonImage_IsTheSameRequest()
+    {
+        var parsed = Read("{\"Image\":\"AQID\"}"u8.ToArray());
+
+        Assert.False(parsed.ImageBorrowed);
+        Assert.Same(parsed, parsed.Owned());
     }
 
     [Fact]
@@ -55,6 +90,8 @@ public sealed class RequestReaderTests
             1_000_000);
 
         Assert.Null(parsed.Error);
+        Assert.False(parsed.ImageBorrowed);
+        Assert.Same(parsed, parsed.Owned());
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(parsed.Image, out var kept));
         Assert.Same(owned, kept.Array);
         Assert.Equal(owned.Length, kept.Count);
@@ -175,5 +212,17 @@ public sealed class RequestReaderTests
 
         Assert.Null(parsed.Error);
         Assert.Equal(("d-1", "my/describe"), (parsed.RequestId, parsed.ReplyTo));
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory) { RunningIndex = RunningIndex + Memory.Length };
+            Next = next;
+            return next;
+        }
     }
 }

@@ -20,11 +20,13 @@ internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDis
     private readonly MqttOptions _options;
     private readonly LimitsOptions _limits;
     private readonly EmbeddedBrokerAccess _access;
+    private readonly EmbeddedBrokerIntake _intake;
     private readonly ILogger<EmbeddedBrokerService> _logger;
     private MqttServer? _server;
 
-    public EmbeddedBrokerService(IOptions<MqttOptions> options, IOptions<LimitsOptions> limits, EmbeddedBrokerAccess access, ILogger<EmbeddedBrokerService> logger)
+    public EmbeddedBrokerService(IOptions<MqttOptions> options, IOptions<LimitsOptions> limits, EmbeddedBrokerAccess access, EmbeddedBrokerIntake intake, ILogger<EmbeddedBrokerService> logger)
     {
+        _intake = intake;
         _options = options.Value;
         _limits = limits.Value;
         _access = access;
@@ -56,6 +58,8 @@ internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDis
                 : $"The embedded MQTT broker cannot listen on {_options.EmbeddedBindAddress}:{_options.Port} ({ex.SocketErrorCode}): check Mqtt:EmbeddedBindAddress and Mqtt:Port.", ex);
         }
 
+        var server = _server;
+        _intake.SetDelivery(message => server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = _access.WorkerClientId }));
         WorkerLog.EmbeddedBrokerStarted(_logger, _options.EmbeddedBindAddress, adapter.BoundPort, _access.RequiresCredentials ? "Mqtt:Username and Mqtt:Password" : "none (loopback)");
     }
 
@@ -83,17 +87,28 @@ internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDis
         return Task.CompletedTask;
     }
 
-    private Task InterceptPublish(InterceptingPublishEventArgs e)
+    private async Task InterceptPublish(InterceptingPublishEventArgs e)
     {
+        if (string.Equals(e.ClientId, _access.WorkerClientId, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         if (!_access.MayPublish(e.ClientId, e.ApplicationMessage.Topic))
         {
             e.ProcessPublish = false;
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
             e.Response.ReasonString = "Only the worker publishes on its status, result and describe-reply topics.";
             WorkerLog.EmbeddedBrokerPublishRefused(_logger, LogText.Escape(e.ClientId ?? string.Empty, 80), LogText.Escape(e.ApplicationMessage.Topic, 120));
+            return;
         }
 
-        return Task.CompletedTask;
+        // A request is dispatched here, from the broker's own copy of the payload: it is neither queued for the worker's
+        // connection nor forwarded to other subscribers, and the publisher's PUBACK (Success) says the worker has it.
+        if (_intake.TryGetHandler(out var take) && await take(e.ApplicationMessage).ConfigureAwait(false))
+        {
+            e.ProcessPublish = false;
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -107,6 +122,7 @@ internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDis
     /// <summary>Stopped after the head has drained and disconnected (StoppedAsync runs after every StopAsync).</summary>
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
+        _intake.SetDelivery(null);
         if (_server is { } server)
         {
             await server.StopAsync().ConfigureAwait(false);

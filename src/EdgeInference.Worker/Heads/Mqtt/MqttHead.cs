@@ -15,7 +15,8 @@ namespace EdgeInference.Worker.Heads.Mqtt;
 
 /// <summary>
 /// Serves the request/result/describe/status contract over MQTT 5 (MQTT 3.1.1 clients work too): replies go to the
-/// request's ResponseTopic with its CorrelationData echoed, else to the result topic. Connects (with the worker's
+/// request's ResponseTopic with its CorrelationData echoed, else to the result topic. On its own embedded broker
+/// requests and replies pass inside the broker (<see cref="EmbeddedBrokerIntake"/>), with no loopback hop. Connects (with the worker's
 /// resilience policy) and says STARTING before the models load; subscribes once they are warm; reconnects and
 /// resubscribes after a lost connection; on stop it answers new requests Busy (or, in a shared group, unsubscribes so
 /// the group's other workers take them), lets accepted ones finish, then disconnects cleanly.
@@ -23,6 +24,9 @@ namespace EdgeInference.Worker.Heads.Mqtt;
 internal sealed class MqttHead : IRequestHead
 {
     private const string JsonContentType = "application/json";
+
+    /// <summary>How long a disconnect waits for the messages being handled to be acknowledged.</summary>
+    private static readonly TimeSpan AcknowledgeGrace = TimeSpan.FromSeconds(5);
 
     private readonly MqttOptions _options;
     private readonly LimitsOptions _limits;
@@ -39,6 +43,8 @@ internal sealed class MqttHead : IRequestHead
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly ReplyOutbox _outbox;
+    private readonly EmbeddedBrokerIntake? _localIntake;
+    private readonly InFlightMessages _inFlight = new();
     private Func<Task>? _republishStatus;
     private volatile bool _subscribed;
     private volatile bool _intakeStopped;
@@ -51,7 +57,8 @@ internal sealed class MqttHead : IRequestHead
         RequestDispatcher dispatcher,
         TimeProvider time,
         ILogger<MqttHead> logger,
-        EmbeddedBrokerAccess? embeddedBroker = null)
+        EmbeddedBrokerAccess? embeddedBroker = null,
+        EmbeddedBrokerIntake? embeddedIntake = null)
     {
         _options = options.Value;
         _limits = limits.Value;
@@ -65,6 +72,7 @@ internal sealed class MqttHead : IRequestHead
         _host = _options.UsesEmbeddedBroker ? _options.EmbeddedBindAddress : _options.Host!;
         _dispatcher = dispatcher;
         _logger = logger;
+        _localIntake = embeddedIntake;
         _outbox = new ReplyOutbox(time);
         _reconnect = Resilience.Reconnect(time, (attempt, delay, ex) => WorkerLog.MqttConnectFailed(logger, _host, _options.Port, attempt, delay.TotalSeconds, ex?.Message ?? "?"));
         _client = new MqttClientFactory().CreateMqttClient();
@@ -93,7 +101,16 @@ internal sealed class MqttHead : IRequestHead
 
     public async Task StartIntakeAsync(CancellationToken cancellationToken = default)
     {
-        await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        if (_localIntake is { } local)
+        {
+            local.Attach(TakeLocalAsync);
+            WorkerLog.MqttLocalIntake(_logger, $"{_topics.Request}, {_topics.ModelRequestFilter}", _topics.Describe);
+        }
+        else
+        {
+            await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         _supervisor = Task.Run(() => SuperviseAsync(_lifetime.Token), CancellationToken.None);
     }
 
@@ -119,6 +136,12 @@ internal sealed class MqttHead : IRequestHead
 
     public async Task DisconnectAsync(CancellationToken cancellationToken = default)
     {
+        _localIntake?.Detach();
+        if (!await _inFlight.WaitIdleAsync(AcknowledgeGrace, _time, cancellationToken).ConfigureAwait(false))
+        {
+            WorkerLog.MqttDisconnectingWithUnacknowledged(_logger, _inFlight.Count, AcknowledgeGrace.TotalSeconds);
+        }
+
         await _lifetime.CancelAsync().ConfigureAwait(false);
         if (_supervisor is { } supervisor)
         {
@@ -187,11 +210,28 @@ internal sealed class MqttHead : IRequestHead
     }
 
     /// <summary>
-    /// Publishes a reply; when the broker connection is down, the reply waits in the outbox (bounded in count, bytes and
-    /// age) and goes out after the reconnect: an accepted request's answer survives a broker restart.
+    /// Publishes a reply (inside the embedded broker when the worker runs one); when the broker connection is down, the
+    /// reply waits in the outbox (bounded in count, bytes and age) and goes out after the reconnect: an accepted request's
+    /// answer survives a broker restart.
     /// </summary>
     public async Task<bool> SendAsync(OutgoingReply reply, CancellationToken cancellationToken = default)
     {
+        if (_localIntake is { } local)
+        {
+            try
+            {
+                if (await local.TryDeliverAsync(ToMessage(reply)).ConfigureAwait(false))
+                {
+                    return true;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                WorkerLog.MqttOperationFailed(_logger, $"reply to {LogText.Escape(reply.Topic)}", ex);
+                return false;
+            }
+        }
+
         if (!_client.IsConnected)
         {
             return _outbox.TryAdd(reply) || Dropped(reply, "the broker connection is down and the reply outbox is full");
@@ -324,7 +364,7 @@ internal sealed class MqttHead : IRequestHead
                 }
 
                 await ConnectAsync(cancellationToken).ConfigureAwait(false);
-                if (!_intakeStopped || string.IsNullOrEmpty(_options.SharedGroup))
+                if (_localIntake is null && (!_intakeStopped || string.IsNullOrEmpty(_options.SharedGroup)))
                 {
                     await SubscribeAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -352,17 +392,46 @@ internal sealed class MqttHead : IRequestHead
         }
     }
 
-    /// <summary>MQTTnet acknowledges (PUBACK) when this returns: once the request is queued or answered.</summary>
+    /// <summary>
+    /// Acknowledges (PUBACK) once the request is queued or answered; a disconnect waits for that (<see cref="InFlightMessages"/>),
+    /// so a request answered here is not delivered again to the next session.
+    /// </summary>
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        var message = e.ApplicationMessage;
+        using var handling = _inFlight.Begin();
+        e.AutoAcknowledge = false;
+        if (_dispatcher.Serves(e.ApplicationMessage.Topic))
+        {
+            await ReceiveAsync(e.ApplicationMessage).ConfigureAwait(false);
+        }
+
         try
         {
-            if (!_dispatcher.Serves(message.Topic))
-            {
-                return;
-            }
+            await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The connection fell: the broker delivers the message again to the next session.
+            WorkerLog.MqttOperationFailed(_logger, "acknowledge", ex);
+        }
+    }
 
+    /// <summary>Offered every publish by the embedded broker: takes (and dispatches) those on the worker's topics.</summary>
+    private async Task<bool> TakeLocalAsync(MqttApplicationMessage message)
+    {
+        if (!_dispatcher.Serves(message.Topic))
+        {
+            return false;
+        }
+
+        await ReceiveAsync(message).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task ReceiveAsync(MqttApplicationMessage message)
+    {
+        try
+        {
             await _dispatcher.DispatchAsync(
                 new IncomingMessage
                 {

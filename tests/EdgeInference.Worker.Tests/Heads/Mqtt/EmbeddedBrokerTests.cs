@@ -110,6 +110,26 @@ public sealed class EmbeddedBrokerTests
     }
 
     [Fact]
+    public async Task Publish_RequestOnTheEmbeddedBroker_IsTakenInsideTheBroker_AcknowledgedAndAnsweredOnce()
+    {
+        await using var worker = await InProcessWorker.StartAsync(new Dictionary<string, string?>(), Token);
+        await using var observer = await TestMqttClient.ConnectAsync(worker.Port, cancellationToken: Token);
+        await observer.SubscribeAsync("#", Token);
+        await using var client = await TestMqttClient.ConnectAsync(worker.Port, cancellationToken: Token);
+        await client.SubscribeAsync("test/replies/taken", Token);
+
+        var acknowledged = await client.PublishAsync(RequestTopic, TestImages.Solid(20, 20, (255, 0, 0)), "test/replies/taken", [7], Token);
+
+        // Success, not "no matching subscribers": the worker took the request before the PUBACK.
+        Assert.Equal(MqttClientPublishReasonCode.Success, acknowledged.ReasonCode);
+        var reply = TestMqttClient.Json(await client.WaitAsync(m => m.Topic == "test/replies/taken", cancellationToken: Token));
+        Assert.Equal("red", reply.GetProperty("Classifications")[0].GetProperty("Label").GetString());
+        // A forwarded request would reach the observer before the reply it caused: the first of the two it sees is the reply.
+        var first = await observer.WaitAsync(m => m.Topic is RequestTopic or "test/replies/taken", cancellationToken: Token);
+        Assert.Equal("test/replies/taken", first.Topic);
+    }
+
+    [Fact]
     public async Task Listen_OnTheLoopbackDefault_OnlyLoopbackAddressesAreBound()
     {
         await using var worker = await InProcessWorker.StartAsync(new Dictionary<string, string?>(), Token);
