@@ -32,6 +32,12 @@ public static class BenchReport
             }
         }
 
+        if (r["Stages"] is JsonObject stages)
+        {
+            lines.Add(string.Empty);
+            lines.AddRange(StageTable(stages, r["Clients"]));
+        }
+
         var ratio = D(r["Ratios"]!["ThroughputEndToEndOverRaw"]);
         var overhead = D(r["Ratios"]!["UnloadedP50OverheadMs"]);
         lines.Add(string.Empty);
@@ -63,6 +69,28 @@ public static class BenchReport
         }
 
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Where the time goes: one row per stage, one "p50 / p90" column per measured phase.</summary>
+    private static IEnumerable<string> StageTable(JsonObject stages, JsonNode? clients)
+    {
+        var columns = new[] { ("MqttUnloaded", "MQTT unloaded"), ("IpcUnloaded", "IPC unloaded"), ("MqttLoaded", $"MQTT {clients} clients") }
+            .Where(c => stages[c.Item1] is JsonObject)
+            .ToArray();
+        const int Width = 17;
+        yield return $"{"where the time goes, p50 / p90 ms",-36}" + string.Concat(columns.Select(c => $"{c.Item2,Width}"));
+        foreach (var (key, label, _) in StageBreakdown.Stages)
+        {
+            yield return $"{"  " + label,-36}" + string.Concat(columns.Select(c => $"{Cell(stages[c.Item1]![key]),Width}"));
+        }
+
+        yield return $"{"  requests",-36}" + string.Concat(columns.Select(c => $"{stages[c.Item1]!["Count"],Width}"));
+    }
+
+    private static string Cell(JsonNode? stage)
+    {
+        static string Ms(JsonNode? node) => node is null ? "–" : node.GetValue<double>().ToString("F2", CultureInfo.InvariantCulture);
+        return $"{Ms(stage?["P50Ms"])} / {Ms(stage?["P90Ms"])}";
     }
 
     private static string Check(string name, double value, string target, bool met, string format = "F2") =>

@@ -80,6 +80,7 @@ public static class BenchRunner
             var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (ipcUnloaded, ipcWorker) = (new PhaseSamples(), new PhaseSamples());
             var (mqttOverhead, ipcOverhead) = (new PhaseSamples(), new PhaseSamples());
+            var (unloadedStages, ipcStages, loadedStages) = (new List<StageSample>(), new List<StageSample>(), new List<StageSample>());
             var (unloadedErrors, loadedErrors, ipcErrors) = (0, 0, 0);
             string? firstError = null;
             var loadedClientCpuMs = 0.0;
@@ -99,6 +100,7 @@ public static class BenchRunner
                     unloadedWorker.Add(single.WorkerTotals, single.Seconds);
                     unloadedRun.Add(single.WorkerInference, single.Seconds);
                     mqttOverhead.Add(single.Overheads, single.Seconds);
+                    unloadedStages.AddRange(single.Stages);
                     if (ipc is not null)
                     {
                         Say(settings, $"{label}: end to end over IPC, 1 client");
@@ -106,6 +108,7 @@ public static class BenchRunner
                         ipcUnloaded.Add(overIpc.Latencies, overIpc.Seconds);
                         ipcWorker.Add(overIpc.WorkerTotals, overIpc.Seconds);
                         ipcOverhead.Add(overIpc.Overheads, overIpc.Seconds);
+                        ipcStages.AddRange(overIpc.Stages);
                         ipcErrors += overIpc.Errors;
                         firstError ??= overIpc.FirstError;
                     }
@@ -116,6 +119,7 @@ public static class BenchRunner
                     loaded.Add(many.Latencies, many.Seconds);
                     loadedClientCpuMs += many.ClientCpuMs;
                     loadedWorker.Add(many.WorkerTotals, many.Seconds);
+                    loadedStages.AddRange(many.Stages);
                     unloadedErrors += single.Errors;
                     loadedErrors += many.Errors;
                     firstError ??= single.FirstError ?? many.FirstError;
@@ -139,6 +143,14 @@ public static class BenchRunner
             }
             report["EndToEndLoaded"] = Stats(loaded.Stats, loadedErrors);
             report["WorkerTotalLoaded"] = Stats(loadedWorker.Stats);
+            var stages = new JsonObject { ["MqttUnloaded"] = StageBreakdown.ToJson(unloadedStages) };
+            if (ipc is not null)
+            {
+                stages["IpcUnloaded"] = StageBreakdown.ToJson(ipcStages);
+            }
+
+            stages["MqttLoaded"] = StageBreakdown.ToJson(loadedStages);
+            report["Stages"] = stages;
             report["LoadGeneratorCpuShare"] = Round(loadedClientCpuMs / (loaded.Stats.Seconds * 1000 * Environment.ProcessorCount), 3);
             if (firstError is not null)
             {

@@ -27,6 +27,7 @@ public static class EndToEndBenchmark
             var latencies = new List<double>();
             var workerTotals = new List<double>();
             var workerInference = new List<double>();
+            var stages = new List<StageSample>();
             var errors = 0;
             string? firstError = null;
             var sent = 0;
@@ -49,17 +50,18 @@ public static class EndToEndBenchmark
                         else
                         {
                             latencies.Add(elapsed);
-                            if (WorkerTimings(reply) is { } worker)
+                            if (WorkerTimings(elapsed, reply) is { } worker)
                             {
                                 workerTotals.Add(worker.TotalMs);
                                 workerInference.Add(worker.InferenceMs);
+                                stages.Add(worker);
                             }
                         }
                     }
                 }
             })).ConfigureAwait(false);
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
-            return new EndToEndSamples(latencies, workerTotals, workerInference, Stopwatch.GetElapsedTime(started).TotalSeconds, errors, firstError, cpu);
+            return new EndToEndSamples(latencies, workerTotals, workerInference, Stopwatch.GetElapsedTime(started).TotalSeconds, errors, firstError, cpu) { Stages = stages };
         }
         finally
         {
@@ -70,13 +72,11 @@ public static class EndToEndBenchmark
         }
     }
 
-    /// <summary>The worker's own Timings (decode to result, and the session run), so transport overhead can be told apart.</summary>
-    private static (double TotalMs, double InferenceMs)? WorkerTimings(byte[] reply)
+    /// <summary>The worker's own Timings (queue, decode, run, total), so transport overhead can be told apart.</summary>
+    private static StageSample? WorkerTimings(double endToEndMs, byte[] reply)
     {
         using var document = System.Text.Json.JsonDocument.Parse(reply);
-        return document.RootElement.TryGetProperty("Timings", out var timings)
-            ? (timings.GetProperty("TotalMs").GetDouble(), timings.GetProperty("InferenceMs").GetDouble())
-            : null;
+        return StageSample.FromReply(endToEndMs, document.RootElement);
     }
 
     private static bool IsError(byte[] reply) => reply.AsSpan().IndexOf("\"Error\":"u8) >= 0 && reply.AsSpan().IndexOf("\"Timings\":"u8) < 0;
@@ -85,6 +85,9 @@ public static class EndToEndBenchmark
 /// <param name="ClientCpuMs">CPU time the load generator itself used (it shares the machine with the worker).</param>
 public sealed record EndToEndSamples(List<double> Latencies, List<double> WorkerTotals, List<double> WorkerInference, double Seconds, int Errors, string? FirstError, double ClientCpuMs)
 {
+    /// <summary>Per answered request: where its time went (see <see cref="StageBreakdown"/>).</summary>
+    public List<StageSample> Stages { get; init; } = [];
+
     /// <summary>Per request: client-observed latency minus the worker's own TotalMs, i.e. what the transport costs.</summary>
     public List<double> Overheads => Latencies.Zip(WorkerTotals, (e2e, worker) => e2e - worker).ToList();
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeInference.Greengrass.Emulator;
 using EdgeInference.Greengrass.Ipc;
+using EdgeInference.Greengrass.Ipc.Model;
 
 namespace EdgeInference.Bench;
 
@@ -58,7 +59,7 @@ public sealed class IpcEndToEndBenchmark : IAsyncDisposable
     /// <summary>One request at a time (a binary request's reply goes to Topics:Result, so one in flight keeps them paired).</summary>
     public async Task<EndToEndSamples> MeasureUnloadedAsync(byte[] image, TimeSpan duration, int maxRequests, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await using var results = await _client.SubscribeToTopicAsync(ResultTopic, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var results = await _client.SubscribeToTopicRawAsync(ResultTopic, cancellationToken: cancellationToken).ConfigureAwait(false);
         await RequestAsync(image, results, timeout, cancellationToken).ConfigureAwait(false);
         var samples = new EndToEndSamples([], [], [], 0, 0, null, 0);
         var latencies = samples.Latencies;
@@ -70,11 +71,12 @@ public sealed class IpcEndToEndBenchmark : IAsyncDisposable
             var t = Stopwatch.GetTimestamp();
             var reply = await RequestAsync(image, results, timeout, cancellationToken).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-            if (reply.TryGetProperty("Timings", out var timings))
+            if (StageSample.FromReply(elapsed, reply) is { } stages)
             {
                 latencies.Add(elapsed);
-                samples.WorkerTotals.Add(timings.GetProperty("TotalMs").GetDouble());
-                samples.WorkerInference.Add(timings.GetProperty("InferenceMs").GetDouble());
+                samples.WorkerTotals.Add(stages.TotalMs);
+                samples.WorkerInference.Add(stages.InferenceMs);
+                samples.Stages.Add(stages);
             }
             else
             {
@@ -101,14 +103,14 @@ public sealed class IpcEndToEndBenchmark : IAsyncDisposable
         }
     }
 
-    private async Task<JsonElement> RequestAsync(byte[] image, IpcSubscription<EdgeInference.Greengrass.Ipc.Model.SubscriptionResponseMessage> results, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Publishes the image and reads the reply: one parse of its text, as the MQTT client parses its reply.</summary>
+    private async Task<JsonElement> RequestAsync(byte[] image, IpcSubscription<RawTopicMessage> results, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(timeout);
         await _client.PublishToTopicAsync(RequestTopic, image, bound.Token).ConfigureAwait(false);
         var message = await results.Events.ReadAsync(bound.Token).ConfigureAwait(false);
-        var json = message.JsonMessage?.Message?.ToJsonString() ?? System.Text.Encoding.UTF8.GetString(message.BinaryMessage?.Message ?? "{}"u8.ToArray());
-        using var document = JsonDocument.Parse(json);
+        using var document = JsonDocument.Parse(message.Message.IsEmpty ? "{}"u8.ToArray() : message.Message);
         return document.RootElement.Clone();
     }
 

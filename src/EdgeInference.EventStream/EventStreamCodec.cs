@@ -102,9 +102,20 @@ public static partial class EventStreamCodec
             return false;
         }
 
-        var frame = new byte[total];
-        buffer.Slice(0, total).CopyTo(frame);
-        message = DecodeVerifiedPrelude(frame, headersLength, options);
+        // The one copy out of the transport's buffers; nothing reads the array before the copy fills it.
+        var pool = options.FramePool;
+        var frame = pool is null ? GC.AllocateUninitializedArray<byte>(total) : pool.Rent(total);
+        try
+        {
+            buffer.Slice(0, total).CopyTo(frame);
+            message = DecodeVerifiedPrelude(frame, total, headersLength, options, pool);
+        }
+        catch when (pool is not null)
+        {
+            pool.Return(frame);
+            throw;
+        }
+
         buffer = buffer.Slice(total);
         return true;
     }
@@ -131,7 +142,7 @@ public static partial class EventStreamCodec
                 $"Frame declares {total} bytes but {frame.Length} were given (trailing bytes).");
         }
 
-        return DecodeVerifiedPrelude(frame.ToArray(), headersLength, options);
+        return DecodeVerifiedPrelude(frame.ToArray(), total, headersLength, options, rentedFrom: null);
     }
 
     internal static EventStreamMalformedFrameException Truncated(long have, long need) =>
@@ -172,9 +183,11 @@ public static partial class EventStreamCodec
         return ((int)total, (int)headersLength);
     }
 
-    private static EventStreamMessage DecodeVerifiedPrelude(byte[] frame, int headersLength, EventStreamOptions options)
+    /// <param name="frame">The frame in its first <paramref name="total"/> bytes (a rented array may be longer).</param>
+    /// <param name="rentedFrom">The pool <paramref name="frame"/> was rented from, or null when the message owns it.</param>
+    private static EventStreamMessage DecodeVerifiedPrelude(byte[] frame, int total, int headersLength, EventStreamOptions options, ArrayPool<byte>? rentedFrom)
     {
-        var span = frame.AsSpan();
+        var span = frame.AsSpan(0, total);
         var expected = BinaryPrimitives.ReadUInt32BigEndian(span[^4..]);
         var actual = Crc32.HashToUInt32(span[..^4]);
         if (expected != actual)
@@ -184,7 +197,7 @@ public static partial class EventStreamCodec
 
         var headers = ReadHeaders(span.Slice(PreludeLength, headersLength), options);
         var payloadStart = PreludeLength + headersLength;
-        var payload = new ReadOnlyMemory<byte>(frame, payloadStart, frame.Length - 4 - payloadStart);
-        return new EventStreamMessage(headers, payload);
+        var payload = new ReadOnlyMemory<byte>(frame, payloadStart, total - 4 - payloadStart);
+        return rentedFrom is null ? new EventStreamMessage(headers, payload) : new EventStreamMessage(headers, payload, frame, rentedFrom);
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace EdgeInference.EventStream;
 
 /// <summary>Size limits applied while decoding (and encoding) event-stream messages.</summary>
@@ -26,6 +28,14 @@ public sealed class EventStreamOptions
     /// <summary>Most headers accepted in one message.</summary>
     /// <value>Defaults to <see cref="DefaultMaxHeaderCount"/>.</value>
     public int MaxHeaderCount { get; init; } = DefaultMaxHeaderCount;
+
+    /// <summary>
+    /// Where decoded frames get their buffers. <see langword="null"/> (the default): each message owns a new array.
+    /// Set: each frame is rented from this pool and goes back when its consumer calls
+    /// <see cref="EventStreamMessage.Release"/> (a message never released is collected as usual). Only for readers whose
+    /// every consumer copies out what it keeps before releasing.
+    /// </summary>
+    public ArrayPool<byte>? FramePool { get; init; }
 
     internal void Validate()
     {

@@ -5,12 +5,12 @@ namespace EdgeInference.Greengrass.Ipc;
 
 public sealed partial class GreengrassIpcClient
 {
-    /// <summary>Publishes raw bytes to a local pub/sub topic (PublishToTopic, binaryMessage).</summary>
+    /// <summary>
+    /// Publishes raw bytes to a local pub/sub topic (PublishToTopic, binaryMessage). The bytes are Base64-encoded straight
+    /// into a pooled request buffer (no copy of the message, no request left behind as garbage).
+    /// </summary>
     public Task PublishToTopicAsync(string topic, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
-        InvokeAsync(
-            IpcOperations.PublishToTopic,
-            new PublishToTopicRequest { Topic = topic, PublishMessage = new PublishMessage { BinaryMessage = new BinaryMessage { Message = message.ToArray() } } },
-            cancellationToken);
+        InvokeAsync(IpcOperations.PublishToTopic, PublishRequestWriter.Binary(topic, message.Span), cancellationToken);
 
     /// <summary>Publishes a JSON object to a local pub/sub topic (PublishToTopic, jsonMessage).</summary>
     public Task PublishToTopicAsync(string topic, JsonObject message, CancellationToken cancellationToken = default) =>
@@ -27,27 +27,27 @@ public sealed partial class GreengrassIpcClient
     public Task PublishJsonToTopicAsync(string topic, ReadOnlyMemory<byte> jsonObject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(jsonObject.Length + topic.Length + 64);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("topic"u8, topic);
-            writer.WriteStartObject("publishMessage"u8);
-            writer.WriteStartObject("jsonMessage"u8);
-            writer.WritePropertyName("message"u8);
-            writer.WriteRawValue(jsonObject.Span, skipInputValidation: true);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return InvokeAsync(IpcOperations.PublishToTopic, buffer.WrittenSpan.ToArray(), cancellationToken);
+        return InvokeAsync(IpcOperations.PublishToTopic, PublishRequestWriter.Json(topic, jsonObject.Span), cancellationToken);
     }
 
     /// <summary>Subscribes to a local pub/sub topic; each event holds a binary or a JSON message.</summary>
     public Task<IpcSubscription<SubscriptionResponseMessage>> SubscribeToTopicAsync(
         string topic, ReceiveMode? receiveMode = null, CancellationToken cancellationToken = default) =>
         SubscribeAsync(IpcOperations.SubscribeToTopic, new SubscribeToTopicRequest { Topic = topic, ReceiveMode = receiveMode }, cancellationToken);
+
+    /// <summary>
+    /// Subscribes to a local pub/sub topic like <see cref="SubscribeToTopicAsync"/>, but reads each event without a document
+    /// model: a binary message's bytes decoded once, a JSON message as its UTF-8 text exactly as sent (see <see cref="RawTopicMessage"/>).
+    /// For a receiver that parses the message itself; same wire request, same events.
+    /// </summary>
+    public Task<IpcSubscription<RawTopicMessage>> SubscribeToTopicRawAsync(
+        string topic, ReceiveMode? receiveMode = null, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(
+            IpcOperations.SubscribeToTopic.Operation,
+            IpcOperations.SubscribeToTopic.EventShape,
+            RawTopicMessageReader.Read,
+            new SubscribeToTopicRequest { Topic = topic, ReceiveMode = receiveMode },
+            cancellationToken);
 
     /// <summary>Publishes to AWS IoT Core through the nucleus's MQTT connection (MQTT 5 fields optional).</summary>
     public Task PublishToIoTCoreAsync(PublishToIoTCoreRequest request, CancellationToken cancellationToken = default) =>

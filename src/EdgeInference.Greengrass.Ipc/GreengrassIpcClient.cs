@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeInference.EventStream;
+using EdgeInference.Greengrass.Ipc.Buffers;
 using EdgeInference.Greengrass.Ipc.Transport;
 using EdgeInference.Greengrass.Ipc.Model;
 using EdgeInference.Greengrass.Ipc.Rpc;
@@ -127,14 +128,37 @@ public sealed partial class GreengrassIpcClient : IAsyncDisposable
     }
 
     /// <summary>Invokes a request/response operation with a request payload already serialised (UTF-8 JSON of the request shape).</summary>
-    internal async Task<TResponse> InvokeAsync<TRequest, TResponse>(
-        IpcOperation<TRequest, TResponse> operation, byte[] payload, CancellationToken cancellationToken = default)
+    internal Task<TResponse> InvokeAsync<TRequest, TResponse>(
+        IpcOperation<TRequest, TResponse> operation, byte[] payload, CancellationToken cancellationToken = default) =>
+        InvokeAsync(operation, payload, pooled: null, cancellationToken);
+
+    /// <summary>
+    /// Invokes a request/response operation with a request written into a pooled buffer, which goes back to the pool as
+    /// soon as the request is on the wire (or cannot be sent).
+    /// </summary>
+    internal Task<TResponse> InvokeAsync<TRequest, TResponse>(
+        IpcOperation<TRequest, TResponse> operation, PooledBufferWriter request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(operation, request.WrittenMemory, request, cancellationToken);
+
+    private async Task<TResponse> InvokeAsync<TRequest, TResponse>(
+        IpcOperation<TRequest, TResponse> operation, ReadOnlyMemory<byte> payload, PooledBufferWriter? pooled, CancellationToken cancellationToken)
     {
         using var scope = CallScope(cancellationToken);
         try
         {
-            var connection = await GetConnectionAsync(scope.Token).ConfigureAwait(false);
-            var stream = await connection.StartStreamAsync(operation.Name, payload, null, scope.Token).ConfigureAwait(false);
+            RpcConnection connection;
+            RpcStream stream;
+            try
+            {
+                connection = await GetConnectionAsync(scope.Token).ConfigureAwait(false);
+                stream = await connection.StartStreamAsync(operation.Name, payload, null, scope.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                // The frame was encoded into the pipe (or never will be): the request's buffer is free again.
+                pooled?.Dispose();
+            }
+
             try
             {
                 var response = await stream.Response.WaitAsync(scope.Token).ConfigureAwait(false);
@@ -154,15 +178,29 @@ public sealed partial class GreengrassIpcClient : IAsyncDisposable
 
     /// <summary>Starts a streaming operation and waits for its response; events then arrive on the subscription.</summary>
     /// <exception cref="IpcOperationException">The nucleus refused the subscription.</exception>
-    public async Task<IpcSubscription<TEvent>> SubscribeAsync<TRequest, TResponse, TEvent>(
+    public Task<IpcSubscription<TEvent>> SubscribeAsync<TRequest, TResponse, TEvent>(
         IpcStreamingOperation<TRequest, TResponse, TEvent> operation, TRequest request, CancellationToken cancellationToken = default)
         where TEvent : class
     {
         ArgumentNullException.ThrowIfNull(operation);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(request, operation.Operation.RequestInfo);
+        var eventInfo = operation.EventInfo;
+        return SubscribeAsync(
+            operation.Operation,
+            operation.EventShape,
+            payload => JsonSerializer.Deserialize(payload, eventInfo) ?? throw new JsonException("The event payload was JSON null."),
+            request,
+            cancellationToken);
+    }
+
+    /// <summary>Starts a streaming operation whose events <paramref name="readEvent"/> reads (copying out what it keeps).</summary>
+    internal async Task<IpcSubscription<TEvent>> SubscribeAsync<TRequest, TResponse, TEvent>(
+        IpcOperation<TRequest, TResponse> operation, string eventShape, Func<ReadOnlySpan<byte>, TEvent> readEvent, TRequest request, CancellationToken cancellationToken)
+        where TEvent : class
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, operation.RequestInfo);
         var subscription = new IpcSubscription<TEvent>(
-            this, operation.Operation.Name, operation.EventShape, payload, operation.EventInfo, _options.SubscriptionBufferCapacity, _logger);
-        var handle = new SubscriptionHandle<TRequest, TResponse, TEvent>(operation.Operation, subscription);
+            this, operation.Name, eventShape, payload, readEvent, _options.SubscriptionBufferCapacity, _logger);
+        var handle = new SubscriptionHandle<TRequest, TResponse, TEvent>(operation, subscription);
         using var scope = CallScope(cancellationToken);
         try
         {
@@ -182,7 +220,7 @@ public sealed partial class GreengrassIpcClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw CancellationFailure(scope, cancellationToken, operation.Operation.Name);
+            throw CancellationFailure(scope, cancellationToken, operation.Name);
         }
     }
 
@@ -231,16 +269,17 @@ public sealed partial class GreengrassIpcClient : IAsyncDisposable
     private static TaskCompletionSource<RpcConnection> NewConnectedSource() =>
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Reads the response and releases its frame (everything kept is copied out).</summary>
     private static TResponse ParseResponse<TRequest, TResponse>(IpcOperation<TRequest, TResponse> operation, EventStreamMessage response)
     {
-        var shape = response.GetHeaderOrNull(RpcHeaders.ServiceModelType)?.TryGetString();
-        if (shape is not null && !string.Equals(shape, operation.ResponseShape, StringComparison.Ordinal))
-        {
-            throw IpcErrorFactory.UnexpectedResponseShape(operation.Name, operation.ResponseShape, shape);
-        }
-
         try
         {
+            var shape = response.GetHeaderOrNull(RpcHeaders.ServiceModelType)?.TryGetString();
+            if (shape is not null && !string.Equals(shape, operation.ResponseShape, StringComparison.Ordinal))
+            {
+                throw IpcErrorFactory.UnexpectedResponseShape(operation.Name, operation.ResponseShape, shape);
+            }
+
             var body = response.Payload.IsEmpty ? "{}"u8 : response.Payload.Span;
             return JsonSerializer.Deserialize(body, operation.ResponseInfo)
                 ?? throw new JsonException("The response payload was JSON null.");
@@ -248,6 +287,10 @@ public sealed partial class GreengrassIpcClient : IAsyncDisposable
         catch (JsonException ex)
         {
             throw IpcErrorFactory.UnreadableResponse(operation.Name, ex);
+        }
+        finally
+        {
+            response.Release();
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using EdgeInference.EventStream;
 using EdgeInference.Greengrass.Ipc.Rpc;
@@ -19,7 +18,7 @@ public sealed class IpcSubscription<TEvent> : IRpcStreamObserver, IAsyncDisposab
 {
     private readonly GreengrassIpcClient _client;
     private readonly string _eventShape;
-    private readonly JsonTypeInfo<TEvent> _eventInfo;
+    private readonly Func<ReadOnlySpan<byte>, TEvent> _readEvent;
     private readonly ILogger _logger;
     private readonly Channel<TEvent> _events;
     private readonly Lock _sync = new();
@@ -27,15 +26,19 @@ public sealed class IpcSubscription<TEvent> : IRpcStreamObserver, IAsyncDisposab
     private int _streamId;
     private long _droppedEvents;
 
+    /// <param name="readEvent">
+    /// Reads one event payload (throws <see cref="JsonException"/> when unreadable). Runs on the receive loop, and the
+    /// payload's frame is reused once it returns: the event must hold copies, never the span.
+    /// </param>
     internal IpcSubscription(
         GreengrassIpcClient client, string operation, string eventShape, byte[] requestPayload,
-        JsonTypeInfo<TEvent> eventInfo, int capacity, ILogger logger)
+        Func<ReadOnlySpan<byte>, TEvent> readEvent, int capacity, ILogger logger)
     {
         _client = client;
         Operation = operation;
         _eventShape = eventShape;
         RequestPayload = requestPayload;
-        _eventInfo = eventInfo;
+        _readEvent = readEvent;
         _logger = logger;
         _events = Channel.CreateBounded<TEvent>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
@@ -94,9 +97,7 @@ public sealed class IpcSubscription<TEvent> : IRpcStreamObserver, IAsyncDisposab
                 throw IpcErrorFactory.UnexpectedResponseShape(Operation, _eventShape, shape);
             }
 
-            var item = JsonSerializer.Deserialize(message.Payload.Span, _eventInfo)
-                ?? throw new JsonException("The event payload was JSON null.");
-            _events.Writer.TryWrite(item);
+            _events.Writer.TryWrite(_readEvent(message.Payload.Span));
         }
         catch (Exception ex) when (ex is JsonException or IpcProtocolException)
         {

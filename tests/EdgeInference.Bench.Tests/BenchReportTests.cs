@@ -46,4 +46,29 @@ public sealed class BenchReportTests
         Assert.Contains(lines, l => l.StartsWith("worker peak RSS (MB)", StringComparison.Ordinal) && l.EndsWith("MISSED", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("IPC overhead", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Format_WithStages_TableOfP50AndP90PerStageAndPhase()
+    {
+        var report = Report();
+        var samples = Enumerable.Range(1, 10).Select(i => new StageSample(EndToEndMs: 14 + i, QueueMs: 0.1, DecodeMs: 2, InferenceMs: 10, TotalMs: 13)).ToList();
+        report["Stages"] = new JsonObject
+        {
+            ["MqttUnloaded"] = StageBreakdown.ToJson(samples),
+            ["IpcUnloaded"] = StageBreakdown.ToJson([]),
+            ["MqttLoaded"] = StageBreakdown.ToJson(samples),
+        };
+
+        var lines = BenchReport.Format(report).Split(Environment.NewLine);
+
+        var header = Assert.Single(lines, l => l.StartsWith("where the time goes, p50 / p90 ms", StringComparison.Ordinal));
+        Assert.Contains("MQTT unloaded", header, StringComparison.Ordinal);
+        Assert.Contains("IPC unloaded", header, StringComparison.Ordinal);
+        Assert.Contains("MQTT 4 clients", header, StringComparison.Ordinal);
+        var transport = Assert.Single(lines, l => l.StartsWith("  transport + head (e2e − TotalMs)", StringComparison.Ordinal));
+        Assert.Contains("6.00 / 10.00", transport, StringComparison.Ordinal);
+        Assert.Contains("– / –", transport, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("  session.Run (InferenceMs)", StringComparison.Ordinal) && l.Contains("10.00 / 10.00", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  rest of TotalMs (hand-offs, output)", StringComparison.Ordinal) && l.Contains("0.90 / 0.90", StringComparison.Ordinal));
+    }
 }

@@ -146,4 +146,71 @@ public sealed class SubscriptionTests
         Assert.Equal(4, (int)(await NextAsync(subscription)).JsonMessage!.Message!["i"]!);
         Assert.Equal(3, subscription.DroppedEvents);
     }
+
+    [Fact]
+    public async Task SubscribeToTopicRawAsync_BinaryAndJsonEvents_SameRequestAndMessagesAsSent()
+    {
+        await using var harness = await ClientHarness.ConnectAsync();
+
+        var subscribing = harness.Client.SubscribeToTopicRawAsync("demo/#", ReceiveMode.ReceiveMessagesFromOthers, TestContext.Current.CancellationToken);
+        var request = await harness.Server.ReceiveRequestAsync();
+        await harness.Server.RespondAsync(request.StreamId, "aws.greengrass#SubscribeToTopicResponse", terminate: false);
+        var subscription = await subscribing;
+        await harness.Server.SendEventAsync(request.StreamId, "aws.greengrass#SubscriptionResponseMessage", """{"binaryMessage":{"message":"aGVsbG8=","context":{"topic":"demo/a"}}}""");
+        await harness.Server.SendEventAsync(request.StreamId, "aws.greengrass#SubscriptionResponseMessage", """{"jsonMessage":{"message":{"n": 1,"s":"x"},"context":{"topic":"demo/b"}}}""");
+
+        var first = await NextAsync(subscription);
+        var second = await NextAsync(subscription);
+        await subscription.DisposeAsync();
+        var terminate = await harness.Server.ReceiveRequestAsync();
+
+        Assert.Equal("""{"topic":"demo/#","receiveMode":"RECEIVE_MESSAGES_FROM_OTHERS"}""", request.Text);
+        Assert.Equal(("demo/a", false), (first.Topic, first.IsJson));
+        Assert.Equal("hello"u8.ToArray(), first.Message.ToArray());
+        Assert.Equal(("demo/b", true), (second.Topic, second.IsJson));
+        Assert.Equal("""{"n": 1,"s":"x"}""", System.Text.Encoding.UTF8.GetString(second.Message.Span));
+        Assert.Equal(RpcMessageFlags.TerminateStream, terminate.Flags);
+    }
+
+    [Fact]
+    public async Task Subscription_EventsReadAfterLaterFramesArrived_KeepTheirOwnBytes()
+    {
+        // Frames are pooled: each event must hold copies, not the frame a later event reuses.
+        await using var harness = await ClientHarness.ConnectAsync();
+        var token = TestContext.Current.CancellationToken;
+        var rawSubscribing = harness.Client.SubscribeToTopicRawAsync("raw", cancellationToken: token);
+        var rawRequest = await harness.Server.ReceiveRequestAsync();
+        await harness.Server.RespondAsync(rawRequest.StreamId, "aws.greengrass#SubscribeToTopicResponse", terminate: false);
+        var raw = await rawSubscribing;
+        var typedSubscribing = harness.Client.SubscribeToTopicAsync("typed", cancellationToken: token);
+        var typedRequest = await harness.Server.ReceiveRequestAsync();
+        await harness.Server.RespondAsync(typedRequest.StreamId, "aws.greengrass#SubscribeToTopicResponse", terminate: false);
+        var typed = await typedSubscribing;
+        var images = Enumerable.Range(0, 4).Select(k => Enumerable.Range(0, 150_000).Select(i => (byte)(i * (k + 3))).ToArray()).ToArray();
+
+        for (var k = 0; k < images.Length; k++)
+        {
+            var base64 = Convert.ToBase64String(images[k]);
+            await harness.Server.SendEventAsync(rawRequest.StreamId, "aws.greengrass#SubscriptionResponseMessage", $$$$"""{"binaryMessage":{"message":"{{{{base64}}}}","context":{"topic":"raw"}}}""");
+            await harness.Server.SendEventAsync(rawRequest.StreamId, "aws.greengrass#SubscriptionResponseMessage", $$$$"""{"jsonMessage":{"message":{"k":{{{{k}}}},"pad":"{{{{base64}}}}"},"context":{"topic":"raw"}}}""");
+            await harness.Server.SendEventAsync(typedRequest.StreamId, "aws.greengrass#SubscriptionResponseMessage", $$$$"""{"binaryMessage":{"message":"{{{{base64}}}}","context":{"topic":"typed"}}}""");
+            await harness.Server.SendEventAsync(typedRequest.StreamId, "aws.greengrass#SubscriptionResponseMessage", $$$$"""{"jsonMessage":{"message":{"k":{{{{k}}}},"pad":"{{{{base64}}}}"},"context":{"topic":"typed"}}}""");
+        }
+
+        var call = harness.Client.UpdateStateAsync(ReportedLifecycleState.Running, token);
+        await harness.Server.RespondAsync((await harness.Server.ReceiveRequestAsync()).StreamId, "aws.greengrass#UpdateStateResponse");
+        await call;
+
+        for (var k = 0; k < images.Length; k++)
+        {
+            Assert.Equal(images[k], (await NextAsync(raw)).Message.ToArray());
+            var json = System.Text.Json.Nodes.JsonNode.Parse((await NextAsync(raw)).Message.Span)!;
+            Assert.Equal(k, (int)json["k"]!);
+            Assert.Equal(Convert.ToBase64String(images[k]), (string)json["pad"]!);
+            Assert.Equal(images[k], (await NextAsync(typed)).BinaryMessage!.Message);
+            var document = (await NextAsync(typed)).JsonMessage!.Message!;
+            Assert.Equal(k, (int)document["k"]!);
+            Assert.Equal(Convert.ToBase64String(images[k]), (string)document["pad"]!);
+        }
+    }
 }

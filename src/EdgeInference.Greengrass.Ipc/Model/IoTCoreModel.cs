@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeInference.Greengrass.Ipc.Model;
 
 /// <summary><c>aws.greengrass#UserProperty</c> (MQTT 5).</summary>
@@ -20,6 +22,7 @@ public sealed class PublishToIoTCoreRequest
     public required QualityOfService Qos { get; init; }
 
     /// <summary>The payload bytes.</summary>
+    [JsonConverter(typeof(Base64BlobConverter))]
     public byte[]? Payload { get; init; }
 
     /// <summary>MQTT retain flag.</summary>
@@ -67,6 +70,7 @@ public sealed class MqttMessage
     public string? TopicName { get; init; }
 
     /// <summary>The payload bytes.</summary>
+    [JsonConverter(typeof(Base64BlobConverter))]
     public byte[]? Payload { get; init; }
 
     /// <summary>MQTT retain flag.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace EdgeInference.Greengrass.Ipc.Model;
 
@@ -23,6 +24,7 @@ public sealed class JsonMessage
 public sealed class BinaryMessage
 {
     /// <summary>The bytes.</summary>
+    [JsonConverter(typeof(Base64BlobConverter))]
     public byte[]? Message { get; init; }
 
     /// <summary>Set on received messages.</summary>

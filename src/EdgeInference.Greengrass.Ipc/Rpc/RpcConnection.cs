@@ -182,6 +182,8 @@ internal sealed class RpcConnection : IAsyncDisposable
         {
             throw IpcErrorFactory.AccessDenied();
         }
+
+        ack.Release();
     }
 
     private async Task ReceiveLoopAsync()
@@ -217,7 +219,28 @@ internal sealed class RpcConnection : IAsyncDisposable
         Close(reason);
     }
 
+    /// <summary>
+    /// Routes one message, then hands its pooled frame back unless a response waiter took it (the waiter releases it
+    /// after parsing): events, errors and everything else are read and copied out before this returns.
+    /// </summary>
     private void Dispatch(EventStreamMessage message)
+    {
+        var kept = false;
+        try
+        {
+            kept = Route(message);
+        }
+        finally
+        {
+            if (!kept)
+            {
+                message.Release();
+            }
+        }
+    }
+
+    /// <returns>True when someone else now holds <paramref name="message"/> and releases it.</returns>
+    private bool Route(EventStreamMessage message)
     {
         if (!RpcHeaders.TryReadMetadata(message, out var type, out var flags, out var streamId))
         {
@@ -226,8 +249,7 @@ internal sealed class RpcConnection : IAsyncDisposable
 
         if (streamId == 0)
         {
-            DispatchConnectionMessage(type, message);
-            return;
+            return DispatchConnectionMessage(type, message);
         }
 
         if (type is not (RpcMessageType.ApplicationMessage or RpcMessageType.ApplicationError))
@@ -239,7 +261,7 @@ internal sealed class RpcConnection : IAsyncDisposable
         {
             // A late reply to a cancelled/closed stream: drop it, never fatal.
             Log.DroppedMessageForUnknownStream(_logger, streamId, type);
-            return;
+            return false;
         }
 
         if (flags.HasFlag(RpcMessageFlags.TerminateStream) || type == RpcMessageType.ApplicationError)
@@ -247,23 +269,23 @@ internal sealed class RpcConnection : IAsyncDisposable
             _streams.TryRemove(streamId, out _);
         }
 
-        stream.OnMessage(type, flags, message);
+        return stream.OnMessage(type, flags, message);
     }
 
-    private void DispatchConnectionMessage(RpcMessageType type, EventStreamMessage message)
+    private bool DispatchConnectionMessage(RpcMessageType type, EventStreamMessage message)
     {
         switch (type)
         {
             case RpcMessageType.Ping:
                 _ = AnswerPingAsync(message);
-                break;
+                return true;
             case RpcMessageType.PingResponse:
                 if (_pendingPings.TryDequeue(out var pong))
                 {
                     pong.TrySetResult();
                 }
 
-                break;
+                return false;
             case RpcMessageType.ProtocolError:
             case RpcMessageType.InternalError:
                 throw IpcErrorFactory.ConnectionError(type, message.Payload);
@@ -282,6 +304,10 @@ internal sealed class RpcConnection : IAsyncDisposable
         catch (GreengrassIpcException ex)
         {
             Log.PingResponseFailed(_logger, ex);
+        }
+        finally
+        {
+            ping.Release();
         }
     }
 

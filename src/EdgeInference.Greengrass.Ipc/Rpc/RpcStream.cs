@@ -22,11 +22,15 @@ internal sealed class RpcStream
 
     public string Operation { get; }
 
-    /// <summary>The first message of the stream, or the error that replaced it.</summary>
+    /// <summary>The first message of the stream, or the error that replaced it. Its reader calls <see cref="EventStreamMessage.Release"/> once done with it.</summary>
     public Task<EventStreamMessage> Response => _response.Task;
 
     /// <summary>Handles one message for this stream (on the receive loop).</summary>
-    public void OnMessage(RpcMessageType type, RpcMessageFlags flags, EventStreamMessage message)
+    /// <returns>
+    /// True when <paramref name="message"/> became <see cref="Response"/> (its reader releases it); otherwise it has been
+    /// read to the end (the observer copies out what it keeps) and may be released.
+    /// </returns>
+    public bool OnMessage(RpcMessageType type, RpcMessageFlags flags, EventStreamMessage message)
     {
         var terminate = flags.HasFlag(RpcMessageFlags.TerminateStream);
         var isError = type == RpcMessageType.ApplicationError;
@@ -39,28 +43,28 @@ internal sealed class RpcStream
             if (isError)
             {
                 Fail(IpcErrorFactory.FromApplicationError(Operation, message));
-                return;
+                return false;
             }
 
             if (isBareTerminate)
             {
                 Fail(IpcErrorFactory.StreamClosedBeforeResponse(Operation));
-                return;
+                return false;
             }
 
-            _response.TrySetResult(message);
+            var kept = _response.TrySetResult(message);
             if (terminate)
             {
                 _observer?.OnStreamClosed(null);
             }
 
-            return;
+            return kept;
         }
 
         if (isError)
         {
             _observer?.OnStreamClosed(IpcErrorFactory.FromApplicationError(Operation, message));
-            return;
+            return false;
         }
 
         if (!isBareTerminate)
@@ -72,6 +76,8 @@ internal sealed class RpcStream
         {
             _observer?.OnStreamClosed(null);
         }
+
+        return false;
     }
 
     /// <summary>The connection dropped: fail a pending response and tell the observer.</summary>

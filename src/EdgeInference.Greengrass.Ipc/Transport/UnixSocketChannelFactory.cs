@@ -39,6 +39,16 @@ public sealed class UnixSocketChannelFactory : IIpcChannelFactory
         }
     }
 
+    /// <summary>
+    /// Bytes asked of the socket per read. The pipe's default (4 KiB) takes ~77 reads, each a trip through the thread
+    /// pool, to bring in the ~310 KB frame of a 230 KB image (1.8 ms p50 on a loaded 2-core VM); 64 KiB takes 6 (0.16 ms).
+    /// The buffers are pooled and returned as frames are consumed.
+    /// </summary>
+    internal const int ReadBufferSize = 64 * 1024;
+
+    /// <summary>Read into a new buffer rather than the tail of the last one when less than this is free.</summary>
+    internal const int MinimumReadSize = 16 * 1024;
+
     private sealed class UnixSocketChannel : IIpcChannel
     {
         private readonly Socket _socket;
@@ -48,7 +58,7 @@ public sealed class UnixSocketChannelFactory : IIpcChannelFactory
         {
             _socket = socket;
             _stream = new NetworkStream(socket, ownsSocket: true);
-            Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+            Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: MinimumReadSize, leaveOpen: true));
             Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         }
 

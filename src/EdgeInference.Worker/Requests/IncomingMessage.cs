@@ -17,7 +17,8 @@ public enum MessageChannel
 
 /// <summary>
 /// One message a head received, transport details included. <see cref="Payload"/> may be the transport's own buffer:
-/// it is valid only until the dispatcher's first await (the reader copies what it keeps).
+/// it is valid only until the dispatcher's first await (what the reader keeps is copied once the request is accepted),
+/// unless <see cref="PayloadIsOwned"/>.
 /// </summary>
 public sealed record IncomingMessage
 {
@@ -26,6 +27,13 @@ public sealed record IncomingMessage
     public required string Topic { get; init; }
 
     public required ReadOnlySequence<byte> Payload { get; init; }
+
+    /// <summary>
+    /// True when <see cref="Payload"/> is memory the head hands over for good (nothing else holds, reuses or changes it,
+    /// e.g. an array decoded from the message for this request alone): the reader then keeps an image as it is, never
+    /// borrowed, so accepting the request copies nothing.
+    /// </summary>
+    public bool PayloadIsOwned { get; init; }
 
     /// <summary>MQTT 5 response topic.</summary>
     public string? ResponseTopic { get; init; }

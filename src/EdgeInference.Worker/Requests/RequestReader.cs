@@ -10,7 +10,9 @@ namespace EdgeInference.Worker.Requests;
 /// <c>{"RequestId": "...", "Image": "&lt;base64&gt;", "ReplyTo": "...", "Model": "..."}</c> (a UTF-8 BOM is allowed),
 /// with the MQTT 5 user properties <c>RequestId</c> and <c>Model</c> as fallbacks. The size limit is checked before a
 /// byte is parsed; raw image bytes stay a view of the transport's buffer (<see cref="ParsedRequest.ImageBorrowed"/>) until
-/// the request is accepted (<see cref="ParsedRequest.Owned"/>); every refusal carries a contract error code.
+/// the request is accepted (<see cref="ParsedRequest.Owned"/>), unless the head handed the payload over
+/// (<see cref="IncomingMessage.PayloadIsOwned"/>: then they are the image as they are); every refusal carries a contract
+/// error code.
 /// </summary>
 public static class RequestReader
 {
@@ -48,10 +50,11 @@ public static class RequestReader
             return ReadJson(json, fallbackId, message.ModelProperty, forDescribe);
         }
 
+        // A payload the head handed over is the image as it is; a transport's buffer is borrowed until accepted.
         return forDescribe
             ? new ParsedRequest { RequestId = fallbackId, Model = message.ModelProperty }
             : gathered is null
-                ? new ParsedRequest { RequestId = fallbackId, Image = payload.First, ImageBorrowed = true, Model = message.ModelProperty }
+                ? new ParsedRequest { RequestId = fallbackId, Image = payload.First, ImageBorrowed = !message.PayloadIsOwned, Model = message.ModelProperty }
                 : new ParsedRequest { RequestId = fallbackId, Image = gathered, Model = message.ModelProperty };
     }
 

@@ -108,7 +108,7 @@ public sealed class HandshakeTests
         await using var client = new GreengrassIpcClient(ClientHarness.Options(), channelFactory: new InMemoryIpcTransport());
 
         var error = await Assert.ThrowsAsync<IpcConnectionClosedException>(
-            () => client.UpdateStateAsync(Model.ReportedLifecycleState.Running, TestContext.Current.CancellationToken));
+            () => client.UpdateStateAsync(Ipc.Model.ReportedLifecycleState.Running, TestContext.Current.CancellationToken));
         Assert.Contains("ConnectAsync", error.Message, StringComparison.Ordinal);
     }
 

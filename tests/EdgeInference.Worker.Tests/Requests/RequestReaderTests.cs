@@ -81,6 +81,34 @@ public sealed class RequestReaderTests
     }
 
     [Fact]
+    public void Read_RawBytesTheHeadOwns_KeptAsTheyAreWithoutACopy()
+    {
+        var owned = new byte[] { 0xFF, 0xD8, 0xFF, 4, 5 };
+
+        var parsed = RequestReader.Read(
+            new IncomingMessage { Channel = MessageChannel.LocalPubSub, Topic = "t", Payload = new ReadOnlySequence<byte>(owned), PayloadIsOwned = true },
+            1_000_000);
+
+        Assert.Null(parsed.Error);
+        Assert.False(parsed.ImageBorrowed);
+        Assert.Same(parsed, parsed.Owned());
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(parsed.Image, out var kept));
+        Assert.Same(owned, kept.Array);
+        Assert.Equal(owned.Length, kept.Count);
+    }
+
+    [Fact]
+    public void Read_JsonRequestTheHeadOwns_ImageDecodedAsForAnyJsonRequest()
+    {
+        var parsed = RequestReader.Read(
+            new IncomingMessage { Channel = MessageChannel.LocalPubSub, Topic = "t", Payload = new ReadOnlySequence<byte>("{\"RequestId\":\"r-2\",\"Image\":\"AQID\"}"u8.ToArray()), PayloadIsOwned = true },
+            1_000_000);
+
+        Assert.Equal("r-2", parsed.RequestId);
+        Assert.Equal(new byte[] { 1, 2, 3 }, parsed.Image.ToArray());
+    }
+
+    [Fact]
     public void Read_JsonRequest_DecodesBase64AndKeepsIdReplyToAndModel()
     {
         var parsed = Read(Encoding.UTF8.GetBytes("  {\"RequestId\":\"r-1\",\"Image\":\"AQID\",\"ReplyTo\":\"my/replies\",\"Model\":\"pcb\"}"));

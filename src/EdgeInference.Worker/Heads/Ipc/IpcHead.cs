@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeInference.Core.Json;
 using EdgeInference.Core.Results;
@@ -72,7 +73,7 @@ internal sealed class IpcHead : IRequestHead
             {
                 if (_target.ServesLocal())
                 {
-                    Track(await client.SubscribeToTopicAsync(topic, cancellationToken: cancellationToken).ConfigureAwait(false), FromLocal, served: true);
+                    Track(await client.SubscribeToTopicRawAsync(topic, cancellationToken: cancellationToken).ConfigureAwait(false), FromLocal, served: true);
                 }
 
                 if (_target == IpcTarget.IoTCore)
@@ -296,7 +297,7 @@ internal sealed class IpcHead : IRequestHead
         ? client.PublishToIoTCoreAsync(
             new PublishToIoTCoreRequest
             {
-                TopicName = reply.Topic, Qos = QualityOfService.AtLeastOnce, Payload = reply.Json.ToArray(),
+                TopicName = reply.Topic, Qos = QualityOfService.AtLeastOnce, Payload = WholeArray(reply.Json),
                 CorrelationData = reply.CorrelationData is { Length: > 0 } ? reply.CorrelationData : null,
                 ContentType = "application/json", PayloadFormat = PayloadFormat.Utf8,
             },
@@ -348,7 +349,7 @@ internal sealed class IpcHead : IRequestHead
                 }
                 else
                 {
-                    Track(await client.SubscribeToTopicAsync(topic, cancellationToken: cancellationToken).ConfigureAwait(false), FromLocal, served: false);
+                    Track(await client.SubscribeToTopicRawAsync(topic, cancellationToken: cancellationToken).ConfigureAwait(false), FromLocal, served: false);
                 }
             }
             catch (GreengrassIpcException ex)
@@ -358,18 +359,13 @@ internal sealed class IpcHead : IRequestHead
         }
     }
 
-    private static IncomingMessage? FromLocal(SubscriptionResponseMessage message)
-    {
-        var topic = message.Topic;
-        if (topic is null)
-        {
-            return null;
-        }
-
-        var payload = message.BinaryMessage?.Message
-            ?? (message.JsonMessage?.Message is { } json ? JsonSerializer.SerializeToUtf8Bytes(json, IpcJsonContext.Default.JsonObject) : []);
-        return new IncomingMessage { Channel = MessageChannel.LocalPubSub, Topic = topic, Payload = new ReadOnlySequence<byte>(payload) };
-    }
+    /// <summary>
+    /// A local message as the client read it from its frame: a binary message's bytes (decoded once), or a JSON message's
+    /// text as sent — handed to the reader as they are, never parsed into a document and serialised again.
+    /// </summary>
+    private static IncomingMessage? FromLocal(RawTopicMessage message) => message.Topic is { } topic
+        ? new IncomingMessage { Channel = MessageChannel.LocalPubSub, Topic = topic, Payload = new ReadOnlySequence<byte>(message.Message), PayloadIsOwned = true }
+        : null;
 
     private static IncomingMessage? FromIoTCore(IoTCoreMessage message)
     {
@@ -383,6 +379,7 @@ internal sealed class IpcHead : IRequestHead
             Channel = MessageChannel.IoTCore,
             Topic = topic,
             Payload = new ReadOnlySequence<byte>(mqtt.Payload ?? []),
+            PayloadIsOwned = true, // decoded for this event alone
             ResponseTopic = mqtt.ResponseTopic,
             CorrelationData = mqtt.CorrelationData,
             RequestIdProperty = UserProperty(mqtt, "RequestId"),
@@ -473,6 +470,10 @@ internal sealed class IpcHead : IRequestHead
             }
         }
     }
+
+    /// <summary>The reply's own array when it spans all of one (replies are serialised into one), else a copy.</summary>
+    private static byte[] WholeArray(ReadOnlyMemory<byte> json) =>
+        MemoryMarshal.TryGetArray(json, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : json.ToArray();
 
     private static string? UserProperty(MqttMessage message, string name) =>
         message.UserProperties?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase))?.Value;
