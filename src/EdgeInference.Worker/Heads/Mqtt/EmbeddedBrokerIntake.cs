@@ -13,6 +13,13 @@ internal sealed class EmbeddedBrokerIntake
 {
     private volatile Func<MqttApplicationMessage, Task<bool>>? _handler;
     private volatile Func<MqttApplicationMessage, Task>? _deliver;
+    private readonly TimeProvider _time;
+    private long _lastDelivery;
+
+    public EmbeddedBrokerIntake(TimeProvider time) => _time = time;
+
+    /// <summary>When the last reply was handed to the broker (a <see cref="TimeProvider"/> timestamp; 0: never).</summary>
+    public long LastDelivery => Interlocked.Read(ref _lastDelivery);
 
     /// <summary>From now on, every message another client publishes is offered to <paramref name="handler"/>, which takes it (true) when it is on one of the worker's topics.</summary>
     public void Attach(Func<MqttApplicationMessage, Task<bool>> handler) => _handler = handler;
@@ -39,6 +46,7 @@ internal sealed class EmbeddedBrokerIntake
         }
 
         await deliver(message).ConfigureAwait(false);
+        Interlocked.Exchange(ref _lastDelivery, _time.GetTimestamp());
         return true;
     }
 }

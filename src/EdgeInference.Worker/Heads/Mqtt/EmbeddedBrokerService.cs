@@ -21,12 +21,14 @@ internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDis
     private readonly LimitsOptions _limits;
     private readonly EmbeddedBrokerAccess _access;
     private readonly EmbeddedBrokerIntake _intake;
+    private readonly TimeProvider _time;
     private readonly ILogger<EmbeddedBrokerService> _logger;
     private MqttServer? _server;
 
-    public EmbeddedBrokerService(IOptions<MqttOptions> options, IOptions<LimitsOptions> limits, EmbeddedBrokerAccess access, EmbeddedBrokerIntake intake, ILogger<EmbeddedBrokerService> logger)
+    public EmbeddedBrokerService(IOptions<MqttOptions> options, IOptions<LimitsOptions> limits, EmbeddedBrokerAccess access, EmbeddedBrokerIntake intake, TimeProvider time, ILogger<EmbeddedBrokerService> logger)
     {
         _intake = intake;
+        _time = time;
         _options = options.Value;
         _limits = limits.Value;
         _access = access;
@@ -125,7 +127,42 @@ internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDis
         _intake.SetDelivery(null);
         if (_server is { } server)
         {
+            await FlushAsync(server, cancellationToken).ConfigureAwait(false);
             await server.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long a stop waits for the clients' queued messages (the last replies above all) to be sent.</summary>
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a stop waits, once nothing is queued, for the clients to read and acknowledge the last messages.</summary>
+    private static readonly TimeSpan AcknowledgeGrace = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How old the last reply must be before the clients' acknowledgements are taken as covering it.</summary>
+    private static readonly TimeSpan MinimumGrace = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>
+    /// Waits (bounded) until no connected client has messages queued and each has answered (PUBACK) what it was sent last,
+    /// so the replies to the requests drained last are read before the connections close: a connection closed while a
+    /// client's acknowledgements are still arriving is reset, and a reset throws away what the client had not read yet.
+    /// A client that acknowledges nothing (QoS 0) is waited for at most <see cref="AcknowledgeGrace"/> after the last reply.
+    /// </summary>
+    private async Task FlushAsync(MqttServer server, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetTimestamp() + (long)(FlushTimeout.TotalSeconds * _time.TimestampFrequency);
+        for (var attempt = 0; attempt < 200 && _time.GetTimestamp() < deadline; attempt++)
+        {
+            var clients = (await server.GetClientsAsync().ConfigureAwait(false)).Where(c => c.Id != _access.WorkerClientId).ToList();
+            var queued = clients.Any(c => c.Session is { PendingApplicationMessagesCount: > 0 });
+            var unanswered = clients.Any(c => c.LastPacketSentTimestamp > c.LastPacketReceivedTimestamp);
+            var sinceLastReply = _intake.LastDelivery == 0 ? TimeSpan.MaxValue : _time.GetElapsedTime(_intake.LastDelivery);
+            // The statistics' timestamps have a coarse resolution: an acknowledgement counts once the last reply is a few ms old.
+            if (!queued && (sinceLastReply >= AcknowledgeGrace || (sinceLastReply >= MinimumGrace && !unanswered)))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
