@@ -51,8 +51,7 @@ internal static class RawTopicMessageReader
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -94,8 +93,7 @@ internal static class RawTopicMessageReader
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -142,12 +140,18 @@ internal static class RawTopicMessageReader
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
         return topic;
+    }
+
+    /// <summary>Skips an unknown member's value; the reader is on the member's name.</summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
     }
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string what)

@@ -17,6 +17,15 @@ namespace EdgeInference.Worker.Heads.Mqtt;
 /// </summary>
 internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDisposable
 {
+    /// <summary>How long a stop waits for the clients' queued messages (the last replies above all) to be sent.</summary>
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a stop waits, once nothing is queued, for the clients to read and acknowledge the last messages.</summary>
+    private static readonly TimeSpan AcknowledgeGrace = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How old the last reply must be before the clients' acknowledgements are taken as covering it.</summary>
+    private static readonly TimeSpan MinimumGrace = TimeSpan.FromMilliseconds(30);
+
     private readonly MqttOptions _options;
     private readonly LimitsOptions _limits;
     private readonly EmbeddedBrokerAccess _access;
@@ -131,15 +140,6 @@ internal sealed class EmbeddedBrokerService : IHostedLifecycleService, IAsyncDis
             await server.StopAsync().ConfigureAwait(false);
         }
     }
-
-    /// <summary>How long a stop waits for the clients' queued messages (the last replies above all) to be sent.</summary>
-    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
-
-    /// <summary>How long a stop waits, once nothing is queued, for the clients to read and acknowledge the last messages.</summary>
-    private static readonly TimeSpan AcknowledgeGrace = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>How old the last reply must be before the clients' acknowledgements are taken as covering it.</summary>
-    private static readonly TimeSpan MinimumGrace = TimeSpan.FromMilliseconds(30);
 
     /// <summary>
     /// Waits (bounded) until no connected client has messages queued and each has answered (PUBACK) what it was sent last,
