@@ -11,6 +11,9 @@ namespace EdgeInference.Bench;
 /// </summary>
 public static class BenchRunner
 {
+    /// <summary>How long the discarded warm-up phase runs (tiered compilation of the worker's request path settles in it).</summary>
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+
     /// <exception cref="WorkerClientException">The worker could not be reached or did not answer.</exception>
     public static async Task<JsonObject> RunAsync(BenchSettings settings, CancellationToken cancellationToken = default)
     {
@@ -75,7 +78,7 @@ public static class BenchRunner
             var rounds = Math.Max(1, settings.Rounds);
             report["Rounds"] = rounds;
             var slice = duration / rounds;
-            Say(settings, $"model {report["Model"]}: {rounds} round(s) of 7 phases, {slice.TotalSeconds:0.#} s per phase per round (about {(duration * 6.5).TotalSeconds:0} s in all)");
+            Say(settings, $"model {report["Model"]}: {rounds} round(s) of 7 phases after a warm-up, {slice.TotalSeconds:0.#} s per phase per round (about {(duration * 6.5).TotalSeconds:0} s in all)");
             var (decode, naiveDecode, raw, rawDecodeAndRun) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (ipcUnloaded, ipcWorker) = (new PhaseSamples(), new PhaseSamples());
@@ -86,6 +89,17 @@ public static class BenchRunner
             var loadedClientCpuMs = 0.0;
             using (var rawModel = new RawModelBenchmark(packagePath, intraOp, jpeg))
             {
+                // A fresh worker runs its request path as unoptimised tier-0 code, compiling it again in the background,
+                // for its first hundreds of requests: a discarded warm-up phase measures the worker as it serves, not as
+                // it starts (cold start is reported on its own).
+                var warmUp = slice < WarmUp ? slice : WarmUp;
+                Say(settings, $"warm-up: {warmUp.TotalSeconds:0.#} s at {settings.Clients} clients (not measured)");
+                _ = await EndToEndBenchmark.MeasureAsync(connection, settings.Clients, jpeg, warmUp, cap, timeout, cancellationToken).ConfigureAwait(false);
+                if (ipc is not null)
+                {
+                    _ = await ipc.MeasureUnloadedAsync(jpeg, warmUp, cap, timeout, cancellationToken).ConfigureAwait(false);
+                }
+
                 // Raw and end-to-end phases alternate round by round, so drift of the machine hits both alike.
                 for (var round = 0; round < rounds; round++)
                 {

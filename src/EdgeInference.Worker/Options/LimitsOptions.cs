@@ -23,9 +23,19 @@ public sealed record LimitsOptions
     /// <summary>
     /// ONNX Runtime runs of one model at once, on one session whose intra-op threads are every core (Model:IntraOpThreads
     /// 0): a request alone runs on every core, and under load two runs share the cores, so the threads each run gets
-    /// follow the load (BENCHMARKS.md, "Threads per run"). 1: one run at a time.
+    /// follow the load (BENCHMARKS.md, "Threads per run"). 1: one run at a time. On the CPU provider, never more runs than
+    /// the cores the process may use (<see cref="EffectiveMaxConcurrentRuns"/>).
     /// </summary>
     public int MaxConcurrentRuns { get; set; } = 2;
+
+    /// <summary>
+    /// The runs at once in force on <paramref name="executionProvider"/>: on the CPU provider capped by
+    /// <paramref name="cores"/> (the process's CPU affinity, <see cref="Environment.ProcessorCount"/>) — a worker pinned to
+    /// one core that ran two at once only switched between them, 12 % below one at a time (BENCHMARKS.md, "Scale-out");
+    /// a GPU run mostly waits on the device, so there the setting stands.
+    /// </summary>
+    public int EffectiveMaxConcurrentRuns(string executionProvider, int cores) =>
+        executionProvider == EdgeInference.Onnx.Sessions.ExecutionProviders.Cpu ? Math.Max(1, Math.Min(MaxConcurrentRuns, cores)) : MaxConcurrentRuns;
 
     /// <summary>
     /// Most requests one run takes (dynamic batching), capped by the model's manifest <c>MaxBatchSize</c>; 1: every

@@ -15,7 +15,7 @@ public sealed record ModelOptions
 
     public Accelerator Accelerator { get; set; } = Accelerator.Auto;
 
-    /// <summary>ORT intra-op threads per run; 0: the cores divided among Limits:MaxConcurrentRequests (at least 1).</summary>
+    /// <summary>ORT intra-op threads of the model's session, shared by its concurrent runs (Limits:MaxConcurrentRuns); 0: every core.</summary>
     public int IntraOpThreads { get; set; }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class RunLanes : IDisposable
         _lanes.GetValue(engine, e => new RunLane(
             e,
             _limits.EffectiveMaxBatchSize(e.Model.ExecutionProvider.Active, e.MaxBatchSize),
-            _limits.MaxConcurrentRuns,
+            _limits.EffectiveMaxConcurrentRuns(e.Model.ExecutionProvider.Active, Environment.ProcessorCount),
             TimeSpan.FromMilliseconds(_limits.BatchDelayMilliseconds),
             _time));
 

@@ -191,6 +191,15 @@ public sealed class OptionsValidatorsTests
     public void EffectiveMaxBatchSize_AutoBatchesOnGpuOnly_AndNeverBeyondTheModel(int configured, string provider, int model, int expected) =>
         Assert.Equal(expected, new LimitsOptions { MaxBatchSize = configured, MaxConcurrentRequests = configured == 0 ? 2 : 4 }.EffectiveMaxBatchSize(provider, model));
 
+    [Theory]
+    [InlineData(2, "CPUExecutionProvider", 1, 1)]
+    [InlineData(2, "CPUExecutionProvider", 2, 2)]
+    [InlineData(4, "CPUExecutionProvider", 2, 2)]
+    [InlineData(1, "CPUExecutionProvider", 8, 1)]
+    [InlineData(4, "CUDAExecutionProvider", 1, 4)]
+    public void EffectiveMaxConcurrentRuns_OnCpu_NeverMoreThanTheCores(int configured, string provider, int cores, int expected) =>
+        Assert.Equal(expected, new LimitsOptions { MaxConcurrentRuns = configured }.EffectiveMaxConcurrentRuns(provider, cores));
+
     private static ModelOptions BindModel(string key, string value)
     {
         var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();

@@ -132,6 +132,7 @@ public sealed class ClientCommandsTests
             Assert.Equal(0, report.GetProperty("EndToEndLoaded").GetProperty("Errors").GetInt32());
             Assert.True(report.GetProperty("Ratios").GetProperty("ThroughputEndToEndOverRaw").GetDouble() > 0);
             // Progress goes to stderr as each phase starts (stdout stays the report).
+            Assert.Matches(@"bench: warm-up: [0-9.]+ s at 2 clients \(not measured\)", result.Error);
             Assert.Contains("bench: round 1/", result.Error, StringComparison.Ordinal);
             Assert.Contains("end to end, 2 clients", result.Error, StringComparison.Ordinal);
         }
