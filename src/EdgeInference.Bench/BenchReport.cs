@@ -15,7 +15,7 @@ public static class BenchReport
             string.Empty,
             $"{"phase",-34}{"count",8}{"req/s",10}{"p50 ms",10}{"p99 ms",10}",
         };
-        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ("  naive: full decode+resize", "NaiveJpegToTensor"), ($"raw session.Run (×{r["MaxConcurrentRuns"] ?? r["MaxConcurrentRequests"]} parallel)", "RawSessionRun"), ("raw decode+run, one at a time", "RawDecodeAndRun"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ("  of which in the worker", "WorkerTotalUnloaded"), ("  of which session.Run", "WorkerInferenceUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded"), ("  of which in the worker", "WorkerTotalLoaded") })
+        foreach (var (name, key) in new[] { ("JPEG→tensor (decode+preprocess)", "JpegToTensor"), ("  naive: full decode+resize", "NaiveJpegToTensor"), ($"raw session.Run (×{r["MaxConcurrentRuns"] ?? r["MaxConcurrentRequests"]} parallel)", "RawSessionRun"), ("raw decode+run, one at a time", "RawDecodeAndRun"), ($"raw decode+run (×{r["MaxConcurrentRuns"] ?? r["MaxConcurrentRequests"]} parallel)", "RawDecodeAndRunParallel"), ("e2e unloaded (1 client)", "EndToEndUnloaded"), ("  of which in the worker", "WorkerTotalUnloaded"), ("  of which session.Run", "WorkerInferenceUnloaded"), ($"e2e loaded ({r["Clients"]} clients)", "EndToEndLoaded"), ("  of which in the worker", "WorkerTotalLoaded") })
         {
             var s = r[key]!;
             lines.Add($"{name,-34}{s["Count"],8}{D(s["Throughput"]),10:F1}{D(s["P50Ms"]),10:F2}{D(s["P99Ms"]),10:F2}");
@@ -45,6 +45,16 @@ public static class BenchReport
         lines.Add(Check("JPEG→tensor p50 (ms)", D(r["JpegToTensor"]!["P50Ms"]), "≤ 2.0", D(r["JpegToTensor"]!["P50Ms"]) <= 2.0));
         lines.Add($"{"  naive / ours (same machine, same run)",-42}{D(r["Ratios"]!["JpegToTensorSpeedupOverNaive"]),10:F2}");
         lines.Add(Check("unloaded e2e p50 − raw decode+run p50 (ms)", overhead, "≤ 1.5", overhead <= 1.5));
+        if (r["Ratios"]!["ThroughputEndToEndOverRawDecodeAndRun"] is { } overDecodeAndRun)
+        {
+            // Issue 12's targets: loaded throughput against a bare application's best concurrency, unloaded latency as a ratio.
+            var unloadedRatio = D(r["Ratios"]!["UnloadedP50OverRawDecodeAndRun"]);
+            lines.Add(Check("e2e throughput / raw decode+run (parallel)", D(overDecodeAndRun), "≥ 0.90", D(overDecodeAndRun) >= 0.90, "F3"));
+            lines.Add(Check("unloaded e2e p50 / raw decode+run p50", unloadedRatio, "≤ 1.2", unloadedRatio <= 1.2, "F3"));
+            var transport = D(r["TransportOverheadMqtt"]!["P50Ms"]);
+            lines.Add(Check("MQTT e2e p50 − worker TotalMs, unloaded (ms)", transport, "≤ 1.5", transport <= 1.5));
+        }
+
         lines.Add($"{"  load generator's share of all cores",-42}{D(r["LoadGeneratorCpuShare"]),10:P1}   (the bench client runs on the same machine)");
         if (r["TransportOverheadIpc"] is { } ipcOver)
         {

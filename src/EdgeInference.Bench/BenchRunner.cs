@@ -78,8 +78,8 @@ public static class BenchRunner
             var rounds = Math.Max(1, settings.Rounds);
             report["Rounds"] = rounds;
             var slice = duration / rounds;
-            Say(settings, $"model {report["Model"]}: {rounds} round(s) of 7 phases after a warm-up, {slice.TotalSeconds:0.#} s per phase per round (about {(duration * 6.5).TotalSeconds:0} s in all)");
-            var (decode, naiveDecode, raw, rawDecodeAndRun) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
+            Say(settings, $"model {report["Model"]}: {rounds} round(s) of 8 phases after a warm-up, {slice.TotalSeconds:0.#} s per phase per round (about {(duration * 7.5).TotalSeconds:0} s in all)");
+            var (decode, naiveDecode, raw, rawDecodeAndRun, rawDecodeAndRunParallel) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (ipcUnloaded, ipcWorker) = (new PhaseSamples(), new PhaseSamples());
             var (mqttOverhead, ipcOverhead) = (new PhaseSamples(), new PhaseSamples());
@@ -128,6 +128,8 @@ public static class BenchRunner
                     }
                     Say(settings, $"{label}: raw session.Run ×{parallelRuns}");
                     Add(raw, rawModel.Run(slice, cap, parallelRuns));
+                    Say(settings, $"{label}: raw decode+run ×{parallelRuns}");
+                    Add(rawDecodeAndRunParallel, rawModel.DecodeAndRunParallel(slice, cap, parallelRuns));
                     Say(settings, $"{label}: end to end, {settings.Clients} clients");
                     var many = await EndToEndBenchmark.MeasureAsync(connection, settings.Clients, jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
                     loaded.Add(many.Latencies, many.Seconds);
@@ -145,6 +147,7 @@ public static class BenchRunner
             report["NaiveJpegToTensor"] = Stats(naiveDecode.Stats);
             report["RawSessionRun"] = Stats(raw.Stats);
             report["RawDecodeAndRun"] = Stats(rawDecodeAndRun.Stats);
+            report["RawDecodeAndRunParallel"] = Stats(rawDecodeAndRunParallel.Stats);
             report["EndToEndUnloaded"] = Stats(unloaded.Stats, unloadedErrors);
             report["WorkerTotalUnloaded"] = Stats(unloadedWorker.Stats);
             report["WorkerInferenceUnloaded"] = Stats(unloadedRun.Stats);
@@ -176,6 +179,8 @@ public static class BenchRunner
                 ["ThroughputEndToEndOverRaw"] = Round(loaded.Stats.Throughput / raw.Stats.Throughput, 3),
                 ["JpegToTensorSpeedupOverNaive"] = Round(naiveDecode.Stats.P50Ms / decode.Stats.P50Ms, 2),
                 ["UnloadedP50OverheadMs"] = Round(unloaded.Stats.P50Ms - rawDecodeAndRun.Stats.P50Ms, 2),
+                ["ThroughputEndToEndOverRawDecodeAndRun"] = Round(loaded.Stats.Throughput / rawDecodeAndRunParallel.Stats.Throughput, 3),
+                ["UnloadedP50OverRawDecodeAndRun"] = Round(unloaded.Stats.P50Ms / rawDecodeAndRun.Stats.P50Ms, 3),
             };
             report["Ratios"] = ratios;
             if (spawned is not null)

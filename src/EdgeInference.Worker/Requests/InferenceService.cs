@@ -45,6 +45,7 @@ public sealed class InferenceService
         // The model may have been replaced by a new one of the same name since the request was accepted: run on that.
         if (!model.TryAcquire(out var lease) && !(_catalog.Find(model.Name) is { } replacement && (model = replacement).TryAcquire(out lease)))
         {
+            request.ReleaseImage();
             return Refuse(request.RequestId, ErrorCodes.ModelNotReady, $"Model '{model.Name}' is not loaded: {model.StatusMessage ?? "retry when the status topic says RUNNING"}.");
         }
 
@@ -67,6 +68,7 @@ public sealed class InferenceService
             finally
             {
                 _lanes.DecodeGate.Release();
+                request.ReleaseImage();
             }
 
             var decodeEnded = _time.GetTimestamp();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using EdgeInference.Core.Results;
 
 namespace EdgeInference.Worker.Requests;
@@ -21,9 +22,33 @@ public sealed record ParsedRequest
 
     public ErrorDetail? Error { get; init; }
 
+    /// <summary>The pooled buffer <see cref="Image"/> lives in, once <see cref="Owned"/> copied it there (null: none).</summary>
+    private byte[]? _pooled;
+
     /// <summary>
     /// This request with an image of its own: copied out of the transport's buffer once it is accepted to run, so a
-    /// refusal (Busy above all, under a flood) costs no copy of the payload.
+    /// refusal (Busy above all, under a flood) costs no copy of the payload. The copy goes into a pooled buffer, given
+    /// back by <see cref="ReleaseImage"/> once the image is decoded: a fresh array per request lands on memory the GC
+    /// has handed back to the OS, and each of its pages then faults in again (BENCHMARKS.md, "Page faults").
     /// </summary>
-    public ParsedRequest Owned() => ImageBorrowed ? this with { Image = Image.ToArray(), ImageBorrowed = false } : this;
+    public ParsedRequest Owned()
+    {
+        if (!ImageBorrowed)
+        {
+            return this;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Image.Length);
+        Image.Span.CopyTo(buffer);
+        return this with { Image = buffer.AsMemory(0, Image.Length), ImageBorrowed = false, _pooled = buffer };
+    }
+
+    /// <summary>Gives the image's pooled buffer back (once; later calls and requests without one do nothing). <see cref="Image"/> must not be read after.</summary>
+    public void ReleaseImage()
+    {
+        if (Interlocked.Exchange(ref _pooled, null) is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

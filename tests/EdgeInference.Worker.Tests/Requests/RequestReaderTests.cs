@@ -58,6 +58,22 @@ public sealed class RequestReaderTests
     }
 
     [Fact]
+    public void ReleaseImage_OwnedCopy_GoesBackToThePoolOnce()
+    {
+        var owned = Read(new byte[] { 9, 8, 7 }).Owned();
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(owned.Image, out var segment));
+
+        owned.ReleaseImage();
+        owned.ReleaseImage();
+
+        // Given back exactly once: the pool hands that array out next (a second return would hand it out twice).
+        var first = System.Buffers.ArrayPool<byte>.Shared.Rent(3);
+        var second = System.Buffers.ArrayPool<byte>.Shared.Rent(3);
+        Assert.Same(segment.Array, first);
+        Assert.NotSame(first, second);
+    }
+
+    [Fact]
     public void Read_RawBytesInSeveralSegments_AreGatheredIntoAnOwnedImage()
     {
         var first = new Segment(new byte[] { 1, 2 });

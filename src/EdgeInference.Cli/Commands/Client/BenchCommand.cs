@@ -11,6 +11,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var image = new Option<FileInfo?>("--image") { Description = "Image to send; default: a synthetic photo-like 1280×960 JPEG (q90)." };
+        var noisy = new Option<bool>("--noisy-image") { Description = "Send the flood's noisy 1280×960 JPEG (~410 KB) instead of the photo-like one (~230 KB): the heavy image of the throughput targets." };
         var clients = new Option<int>("--clients") { Description = "Concurrent closed-loop clients for the loaded phase.", DefaultValueFactory = _ => 4 };
         var seconds = new Option<double>("--seconds") { Description = "Length of each measured phase.", DefaultValueFactory = _ => 10 };
         var maxRequests = new Option<int>("--max-requests") { Description = "Cap on requests (or runs) per phase.", DefaultValueFactory = _ => 100_000 };
@@ -23,7 +24,7 @@ internal static class BenchCommand
         var transport = new Option<string>("--transport") { Description = "mqtt, or both: also spawn the worker under an in-process Greengrass nucleus emulator (Transport=ipc) and compare per-request transport overhead (needs --spawn-worker).", DefaultValueFactory = _ => "mqtt" };
         transport.AcceptOnlyFromAmong("mqtt", "both");
         var roundsOption = new Option<int>("--rounds") { Description = "Raw and end-to-end phases alternate this many times (each phase gets --seconds in all).", DefaultValueFactory = _ => 4 };
-        var command = new Command("bench", "Benchmark a worker end to end against raw ONNX Runtime on the same model.") { image, clients, seconds, maxRequests, spawn, workerPath, model, threads, workerArgs, json, roundsOption, transport };
+        var command = new Command("bench", "Benchmark a worker end to end against raw ONNX Runtime on the same model.") { image, noisy, clients, seconds, maxRequests, spawn, workerPath, model, threads, workerArgs, json, roundsOption, transport };
         var connectionOptions = ClientCommands.AddConnectionOptions(command);
         command.Subcommands.Add(BenchFloodCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>
@@ -33,7 +34,8 @@ internal static class BenchCommand
             {
                 Connection = connection,
                 Timeout = connectionOptions.Timeout(parse),
-                Image = parse.GetValue(image) is { } file ? await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false) : null,
+                Image = parse.GetValue(image) is { } file ? await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false)
+                    : parse.GetValue(noisy) ? EdgeInference.Bench.Flood.FloodBenchmark.FourHundredKilobyteJpeg() : null,
                 Clients = parse.GetValue(clients),
                 Duration = TimeSpan.FromSeconds(parse.GetValue(seconds)),
                 MaxRequests = parse.GetValue(maxRequests),
