@@ -22,6 +22,7 @@ public sealed class BenchReportTests
         ["NaiveJpegToTensor"] = Phase(5.0, 6.0),
         ["RawSessionRun"] = Phase(9.7, 11, throughput: 200),
         ["RawDecodeAndRun"] = Phase(11.5, 13),
+        ["RawDecodeAndRunParallel"] = Phase(20, 26, throughput: 160),
         ["EndToEndUnloaded"] = Phase(12.5, 15),
         ["WorkerTotalUnloaded"] = Phase(11.9, 14),
         ["WorkerInferenceUnloaded"] = Phase(9.8, 11),
@@ -29,7 +30,7 @@ public sealed class BenchReportTests
         ["EndToEndLoaded"] = Phase(40, 60, throughput: 150),
         ["WorkerTotalLoaded"] = Phase(20, 30),
         ["LoadGeneratorCpuShare"] = 0.12,
-        ["Ratios"] = new JsonObject { ["ThroughputEndToEndOverRaw"] = 0.75, ["JpegToTensorSpeedupOverNaive"] = 2.78, ["UnloadedP50OverheadMs"] = 1.0 },
+        ["Ratios"] = new JsonObject { ["ThroughputEndToEndOverRaw"] = 0.75, ["JpegToTensorSpeedupOverNaive"] = 2.78, ["UnloadedP50OverheadMs"] = 1.0, ["ThroughputEndToEndOverRawDecodeAndRun"] = 0.94, ["UnloadedP50OverRawDecodeAndRun"] = 1.09 },
         ["ColdStartMs"] = 900.0,
         ["WorkerPeakRssMB"] = 310.5,
     };
@@ -45,6 +46,26 @@ public sealed class BenchReportTests
         Assert.Contains(lines, l => l.StartsWith("cold start to RUNNING (ms)", StringComparison.Ordinal) && l.EndsWith("met", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("worker peak RSS (MB)", StringComparison.Ordinal) && l.EndsWith("MISSED", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("IPC overhead", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("raw decode+run (×", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("e2e throughput / raw decode+run (parallel)", StringComparison.Ordinal) && l.Contains("0.940", StringComparison.Ordinal) && l.EndsWith("met", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("unloaded e2e p50 / raw decode+run p50", StringComparison.Ordinal) && l.EndsWith("met", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("MQTT e2e p50 − worker TotalMs, unloaded (ms)", StringComparison.Ordinal) && l.EndsWith("met", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Format_ReportOfAnOlderBench_SkipsWhatItLacks()
+    {
+        var report = Report();
+        report.Remove("RawDecodeAndRunParallel");
+        var ratios = report["Ratios"]!.AsObject();
+        ratios.Remove("ThroughputEndToEndOverRawDecodeAndRun");
+        ratios.Remove("UnloadedP50OverRawDecodeAndRun");
+
+        var lines = BenchReport.Format(report).Split(Environment.NewLine);
+
+        Assert.DoesNotContain(lines, l => l.StartsWith("raw decode+run (×", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("e2e throughput / raw decode+run (parallel)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("e2e throughput / raw throughput", StringComparison.Ordinal));
     }
 
     [Fact]

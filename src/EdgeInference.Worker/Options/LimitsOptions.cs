@@ -31,7 +31,7 @@ public sealed record LimitsOptions
     /// <summary>
     /// The runs at once in force on <paramref name="executionProvider"/>: on the CPU provider capped by
     /// <paramref name="cores"/> (the process's CPU affinity, <see cref="Environment.ProcessorCount"/>) — a worker pinned to
-    /// one core that ran two at once only switched between them, 12 % below one at a time (BENCHMARKS.md, "Scale-out");
+    /// one core that ran two at once only switched between them, 16 % below one at a time (BENCHMARKS.md, "Scale-out");
     /// a GPU run mostly waits on the device, so there the setting stands.
     /// </summary>
     public int EffectiveMaxConcurrentRuns(string executionProvider, int cores) =>

@@ -113,6 +113,10 @@ public sealed class RequestDispatcher
         {
             var owned = request.Owned();
             accepted = _queue.TryEnqueue(async runToken => await Send(topic, await _inference.RunAsync(model, owned, queuedAt, runToken).ConfigureAwait(false)).ConfigureAwait(false));
+            if (!accepted)
+            {
+                owned.ReleaseImage();
+            }
         }
 
         if (!accepted)

@@ -90,7 +90,10 @@ public sealed class DeploymentTests : IDisposable
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
             var started = deployment.StartAsync(cancel.Token);
             await harness.Emulator.WaitForStateAsync("com.example.App", ComponentLifecycleState.Running, Token).WaitAsync(Bounded.Timeout, Token);
+            // The two start side by side, so Slow may still be on its way to Starting; its startup then sleeps 60 s.
+            await harness.Emulator.WaitForStateAsync("com.example.Slow", ComponentLifecycleState.Starting, Token).WaitAsync(Bounded.Timeout, Token);
 
+            Assert.Equal(ComponentLifecycleState.Running, harness.Emulator.GetState("com.example.App"));
             Assert.Equal(ComponentLifecycleState.Starting, harness.Emulator.GetState("com.example.Slow"));
             await cancel.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => started.WaitAsync(Bounded.Timeout, Token));
