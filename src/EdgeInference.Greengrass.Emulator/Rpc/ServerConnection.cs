@@ -272,6 +272,7 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
     private async Task RunOperationAsync(OperationContext context)
     {
         string? errorCode = null;
+        Func<ValueTask<bool>>? answerWithError = null;
         var stream = context.Stream;
         var token = context.CancellationToken;
         var call = _host.RecordCallStarted(context.ComponentName, context.Operation);
@@ -282,18 +283,18 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
         catch (ModelledErrorException ex)
         {
             errorCode = ex.ErrorCode;
-            await stream.SendModelledErrorAsync(ex.ErrorCode, ex.Message, ex.ExtraMembers, token).ConfigureAwait(false);
+            answerWithError = () => stream.SendModelledErrorAsync(ex.ErrorCode, ex.Message, ex.ExtraMembers, token);
         }
         catch (RequestDeserializationException ex)
         {
             errorCode = "InternalServerError";
             Log.RequestUnreadable(_logger, context.ComponentName, context.Operation, ex);
-            await stream.SendInternalServerErrorAsync(token).ConfigureAwait(false);
+            answerWithError = () => stream.SendInternalServerErrorAsync(token);
         }
         catch (UnsupportedOperationException)
         {
             errorCode = "UnsupportedOperation";
-            await stream.SendUnsupportedOperationAsync(token).ConfigureAwait(false);
+            answerWithError = () => stream.SendUnsupportedOperationAsync(token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -304,10 +305,15 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
             // The nucleus turns every non-modelled runtime failure into ServiceError(message).
             errorCode = "ServiceError";
             Log.OperationFailed(_logger, context.ComponentName, context.Operation, ex);
-            await stream.SendModelledErrorAsync("ServiceError", ex.Message, null, token).ConfigureAwait(false);
+            answerWithError = () => stream.SendModelledErrorAsync("ServiceError", ex.Message, null, token);
         }
 
+        // Recorded before the error goes out, so whoever reads Calls after seeing the error finds its code there.
         _host.RecordCallAnswered(call, errorCode);
+        if (answerWithError is not null)
+        {
+            await answerWithError().ConfigureAwait(false);
+        }
     }
 
     private async Task SendConnectionErrorAsync(RpcMessageType type, string text, CancellationToken cancellationToken)

@@ -36,14 +36,24 @@ public sealed class ModelCatalog : IDisposable
         }
     }
 
-    /// <summary>Adds <paramref name="model"/>, or replaces (and disposes) the model of the same name.</summary>
-    public void Put(ServedModel model)
+    /// <summary>
+    /// Adds <paramref name="model"/>, or replaces (and disposes) the model of the same name; with
+    /// <paramref name="replacing"/>, that model (of another name) goes in the same step, so no request ever finds neither
+    /// or both.
+    /// </summary>
+    public void Put(ServedModel model, string? replacing = null)
     {
         ServedModel? replaced;
+        ServedModel? renamed = null;
         lock (_gate)
         {
             var next = new Dictionary<string, ServedModel>(_models, StringComparer.Ordinal);
             next.TryGetValue(model.Name, out replaced);
+            if (replacing is not null && replacing != model.Name && next.Remove(replacing, out var old))
+            {
+                renamed = old;
+            }
+
             next[model.Name] = model;
             _models = next;
         }
@@ -52,6 +62,8 @@ public sealed class ModelCatalog : IDisposable
         {
             replaced.Dispose();
         }
+
+        renamed?.Dispose();
     }
 
     /// <summary>Stops serving <paramref name="name"/>; requests running on it finish first.</summary>

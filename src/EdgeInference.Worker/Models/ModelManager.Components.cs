@@ -150,12 +150,8 @@ public sealed partial class ModelManager
             ? current
             : new ServedModel(registration.ModelName, ModelOrigin.Component, component, registration.ComponentVersion);
         served.Install(engine, provenance);
-        if (slot is not null && slot.Registration.ModelName != registration.ModelName && _catalog.Find(slot.Registration.ModelName)?.ComponentName == component)
-        {
-            _catalog.Remove(slot.Registration.ModelName);
-        }
-
-        _catalog.Put(served);
+        var renamedFrom = slot is not null && _catalog.Find(slot.Registration.ModelName)?.ComponentName == component ? slot.Registration.ModelName : null;
+        _catalog.Put(served, replacing: renamedFrom);
         var watch = slot?.Watch ?? await WatchAsync(component, cancellationToken).ConfigureAwait(false);
         SetSlot(new ComponentSlot(registration, settings, watch, Report(registration, RegistrationStatus.Loaded, null)));
         WriteStatus(registration, RegistrationStatus.Loaded, null, engine.Model.Sha256);

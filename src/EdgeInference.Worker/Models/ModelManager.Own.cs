@@ -81,12 +81,7 @@ public sealed partial class ModelManager
         var origin = settings.Options.UsesSample ? ModelOrigin.Sample : ModelOrigin.Configured;
         var served = _ownName == name && _catalog.Find(name) is { } current && current.Origin == origin ? current : new ServedModel(name, origin);
         served.Install(engine, Provenance.ForOwnModel(engine.Model, name));
-        if (_ownName is not null && _ownName != name)
-        {
-            _catalog.Remove(_ownName);
-        }
-
-        _catalog.Put(served);
+        _catalog.Put(served, replacing: _ownName);
         if (_ownSettings is not null)
         {
             WorkerLog.ModelSwapped(_logger, name, engine.Model.Sha256, engine.Model.PackagePath);

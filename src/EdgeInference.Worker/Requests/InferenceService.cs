@@ -40,10 +40,12 @@ public sealed class InferenceService
     /// (the reply carries the error).
     /// </summary>
     /// <param name="queuedAt">When the request was accepted (<see cref="TimeProvider.GetTimestamp"/>).</param>
-    public async Task<byte[]> RunAsync(ServedModel model, ParsedRequest request, long queuedAt, CancellationToken cancellationToken = default)
+    /// <param name="followsDefault">The request named no model: it runs on whatever model the default topics serve when it runs.</param>
+    public async Task<byte[]> RunAsync(ServedModel model, ParsedRequest request, long queuedAt, bool followsDefault = false, CancellationToken cancellationToken = default)
     {
-        // The model may have been replaced by a new one of the same name since the request was accepted: run on that.
-        if (!model.TryAcquire(out var lease) && !(_catalog.Find(model.Name) is { } replacement && (model = replacement).TryAcquire(out lease)))
+        // The model may have been replaced since the request was accepted: by a new one of the same name, or, for a
+        // request on the default model, by the model now served in its place (a swap to a model of another name).
+        if (!model.TryAcquire(out var lease) && !(Replacement(model.Name, followsDefault) is { } replacement && (model = replacement).TryAcquire(out lease)))
         {
             request.ReleaseImage();
             return Refuse(request.RequestId, ErrorCodes.ModelNotReady, $"Model '{model.Name}' is not loaded: {model.StatusMessage ?? "retry when the status topic says RUNNING"}.");
@@ -126,6 +128,9 @@ public sealed class InferenceService
             }
         }
     }
+
+    private ServedModel? Replacement(string name, bool followsDefault) =>
+        _catalog.Find(name) ?? (followsDefault ? _catalog.ResolveDefault(out _, out _) : null);
 
     /// <summary>A refusal before any run: counted as failed, logged once, answered with its code.</summary>
     public byte[] Refuse(string requestId, string code, string message)

@@ -112,7 +112,7 @@ public sealed class RequestDispatcher
         if (accepted)
         {
             var owned = request.Owned();
-            accepted = _queue.TryEnqueue(async runToken => await Send(topic, await _inference.RunAsync(model, owned, queuedAt, runToken).ConfigureAwait(false)).ConfigureAwait(false));
+            accepted = _queue.TryEnqueue(async runToken => await Send(topic, await _inference.RunAsync(model, owned, queuedAt, followsDefault: requested is null, runToken).ConfigureAwait(false)).ConfigureAwait(false));
             if (!accepted)
             {
                 owned.ReleaseImage();
