@@ -74,13 +74,7 @@ public sealed class RawModelBenchmark : IDisposable
     /// </summary>
     public (List<double> Latencies, double Seconds) DecodeAndRunParallel(TimeSpan duration, int maxIterations, int parallel)
     {
-        var lanes = new System.Collections.Concurrent.ConcurrentBag<ParallelLane>();
-        using var lane = new ThreadLocal<ParallelLane>(() =>
-        {
-            var created = new ParallelLane(_preprocessor);
-            lanes.Add(created);
-            return created;
-        });
+        using var lane = new ThreadLocal<ParallelLane>(() => new ParallelLane(_preprocessor), trackAllValues: true);
         try
         {
             return Repeat(duration, maxIterations, () =>
@@ -93,7 +87,7 @@ public sealed class RawModelBenchmark : IDisposable
         }
         finally
         {
-            foreach (var created in lanes)
+            foreach (var created in lane.Values)
             {
                 created.Input.Dispose();
             }
