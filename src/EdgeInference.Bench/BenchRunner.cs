@@ -27,6 +27,8 @@ public static class BenchRunner
 
         SpawnedWorker? spawned = null;
         IpcEndToEndBenchmark? ipc = null;
+        ExternalBroker? broker = null;
+        SpawnedWorker? onBroker = null;
         var arguments = new List<string>(settings.WorkerArguments);
         try
         {
@@ -50,6 +52,13 @@ public static class BenchRunner
                     Say(settings, "starting a second worker under the nucleus emulator (Transport=ipc)");
                     ipc = await IpcEndToEndBenchmark.StartAsync(executable, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
                     report["ColdStartIpcMs"] = Round(ipc.Worker.ColdStart.TotalMilliseconds);
+                }
+
+                if (settings.CompareExternalBroker)
+                {
+                    Say(settings, "starting mosquitto and a third worker on it");
+                    broker = await ExternalBroker.StartAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+                    onBroker = await SpawnedWorker.StartOnBrokerAsync(executable, broker.Port, arguments, TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
                 }
                 connection = connection with { Host = "127.0.0.1", Port = spawned.Port, ThingName = "local" };
                 report["ColdStartMs"] = Round(spawned.ColdStart.TotalMilliseconds);
@@ -82,9 +91,10 @@ public static class BenchRunner
             var (decode, naiveDecode, raw, rawDecodeAndRun, rawDecodeAndRunParallel) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (unloaded, unloadedWorker, unloadedRun, loaded, loadedWorker) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
             var (ipcUnloaded, ipcWorker) = (new PhaseSamples(), new PhaseSamples());
-            var (mqttOverhead, ipcOverhead) = (new PhaseSamples(), new PhaseSamples());
-            var (unloadedStages, ipcStages, loadedStages) = (new List<StageSample>(), new List<StageSample>(), new List<StageSample>());
-            var (unloadedErrors, loadedErrors, ipcErrors) = (0, 0, 0);
+            var (mqttOverhead, ipcOverhead, brokerOverhead) = (new PhaseSamples(), new PhaseSamples(), new PhaseSamples());
+            var (unloadedStages, ipcStages, brokerStages, loadedStages) = (new List<StageSample>(), new List<StageSample>(), new List<StageSample>(), new List<StageSample>());
+            var (unloadedErrors, loadedErrors, ipcErrors, brokerErrors) = (0, 0, 0, 0);
+            var throughBroker = broker is null ? null : connection with { Port = broker.Port };
             string? firstError = null;
             var loadedClientCpuMs = 0.0;
             using (var rawModel = new RawModelBenchmark(packagePath, intraOp, jpeg))
@@ -98,6 +108,11 @@ public static class BenchRunner
                 if (ipc is not null)
                 {
                     _ = await ipc.MeasureUnloadedAsync(jpeg, warmUp, cap, timeout, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (throughBroker is not null)
+                {
+                    _ = await EndToEndBenchmark.MeasureAsync(throughBroker, 1, jpeg, warmUp, cap, timeout, cancellationToken).ConfigureAwait(false);
                 }
 
                 // Raw and end-to-end phases alternate round by round, so drift of the machine hits both alike.
@@ -125,6 +140,16 @@ public static class BenchRunner
                         ipcStages.AddRange(overIpc.Stages);
                         ipcErrors += overIpc.Errors;
                         firstError ??= overIpc.FirstError;
+                    }
+
+                    if (throughBroker is not null)
+                    {
+                        Say(settings, $"{label}: end to end through mosquitto, 1 client");
+                        var viaBroker = await EndToEndBenchmark.MeasureAsync(throughBroker, 1, jpeg, slice, cap, timeout, cancellationToken).ConfigureAwait(false);
+                        brokerOverhead.Add(viaBroker.Overheads, viaBroker.Seconds);
+                        brokerStages.AddRange(viaBroker.Stages);
+                        brokerErrors += viaBroker.Errors;
+                        firstError ??= viaBroker.FirstError;
                     }
                     Say(settings, $"{label}: raw session.Run ×{parallelRuns}");
                     Add(raw, rawModel.Run(slice, cap, parallelRuns));
@@ -158,12 +183,22 @@ public static class BenchRunner
                 report["WorkerTotalUnloadedIpc"] = Stats(ipcWorker.Stats);
                 report["TransportOverheadIpc"] = Stats(ipcOverhead.Stats);
             }
+
+            if (throughBroker is not null)
+            {
+                report["TransportOverheadMqttBroker"] = Stats(brokerOverhead.Stats, brokerErrors);
+            }
             report["EndToEndLoaded"] = Stats(loaded.Stats, loadedErrors);
             report["WorkerTotalLoaded"] = Stats(loadedWorker.Stats);
             var stages = new JsonObject { ["MqttUnloaded"] = StageBreakdown.ToJson(unloadedStages) };
             if (ipc is not null)
             {
                 stages["IpcUnloaded"] = StageBreakdown.ToJson(ipcStages);
+            }
+
+            if (throughBroker is not null)
+            {
+                stages["MqttBrokerUnloaded"] = StageBreakdown.ToJson(brokerStages);
             }
 
             stages["MqttLoaded"] = StageBreakdown.ToJson(loadedStages);
@@ -189,8 +224,9 @@ public static class BenchRunner
                 report["WorkerPeakRssMB"] = Round(peak / 1048576.0, 1);
                 report["WorkerRssMB"] = Round(current / 1048576.0, 1);
             }
-                return report;
-            }
+
+            return report;
+        }
         finally
         {
             if (ipc is not null)
@@ -201,6 +237,16 @@ public static class BenchRunner
             if (spawned is not null)
             {
                 await spawned.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (onBroker is not null)
+            {
+                await onBroker.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (broker is not null)
+            {
+                await broker.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -41,6 +41,12 @@ public sealed record BenchSettings
     /// <summary>Also spawn the worker under an in-process nucleus emulator and compare per-request IPC and MQTT overhead.</summary>
     public bool CompareIpc { get; init; }
 
+    /// <summary>
+    /// Also start mosquitto and a third worker on it, and measure per-request overhead through that broker: the MQTT
+    /// path with the same hops as IPC (client → broker → worker and back). Needs <see cref="CompareIpc"/>.
+    /// </summary>
+    public bool CompareExternalBroker { get; init; }
+
     /// <summary>Raw and end-to-end phases alternate this many times.</summary>
     public int Rounds { get; init; } = 4;
 

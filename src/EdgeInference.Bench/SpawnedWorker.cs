@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using EdgeInference.Client;
 
@@ -30,7 +28,7 @@ public sealed class SpawnedWorker : IAsyncDisposable
     /// <summary>Starts the worker on its embedded broker at a free port; ready when its retained status says RUNNING.</summary>
     public static Task<SpawnedWorker> StartAsync(string workerPath, IEnumerable<string> extraArguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var port = FreeLoopbackPort();
+        var port = ExternalBroker.FreeLoopbackPort();
         return StartAsync(
             workerPath,
             [$"--Mqtt:Port={port}", .. extraArguments],
@@ -38,6 +36,15 @@ public sealed class SpawnedWorker : IAsyncDisposable
             process => WaitForRunningAsync(new WorkerConnection { Port = port }, process, timeout, cancellationToken),
             cancellationToken);
     }
+
+    /// <summary>Starts the worker on an external broker (<c>Mqtt:Host</c>); ready when its retained status there says RUNNING.</summary>
+    public static Task<SpawnedWorker> StartOnBrokerAsync(string workerPath, int brokerPort, IEnumerable<string> extraArguments, TimeSpan timeout, CancellationToken cancellationToken) =>
+        StartAsync(
+            workerPath,
+            ["--Mqtt:Host=127.0.0.1", $"--Mqtt:Port={brokerPort}", .. extraArguments],
+            brokerPort,
+            process => WaitForRunningAsync(new WorkerConnection { Port = brokerPort }, process, timeout, cancellationToken),
+            cancellationToken);
 
     /// <summary>Starts the worker under a Greengrass nucleus (Transport=ipc); <paramref name="waitUntilRunning"/> says when it is serving.</summary>
     public static Task<SpawnedWorker> StartUnderNucleusAsync(string workerPath, IEnumerable<string> extraArguments, Func<Process, Task> waitUntilRunning, CancellationToken cancellationToken) =>
@@ -153,12 +160,5 @@ public sealed class SpawnedWorker : IAsyncDisposable
     {
         using var document = JsonDocument.Parse(status);
         return document.RootElement.TryGetProperty("Status", out var value) && value.GetString() == "RUNNING";
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

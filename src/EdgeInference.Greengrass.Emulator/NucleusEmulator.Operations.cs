@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeInference.Greengrass.Emulator.Authorization;
 using EdgeInference.Greengrass.Emulator.Rpc;
+using EdgeInference.Greengrass.Emulator.Services;
 using EdgeInference.Greengrass.Ipc.Model;
 
 namespace EdgeInference.Greengrass.Emulator;
@@ -83,6 +85,12 @@ public sealed partial class NucleusEmulator
     // PubSubIPCEventStreamAgent: authorization first, then the topic rules.
     private async Task PublishToTopicAsync(OperationContext context)
     {
+        if (BinaryPublishRelay.TryRead(context.Payload.Span, out var binaryTopic, out var base64))
+        {
+            await RelayBinaryAsync(context, binaryTopic, base64).ConfigureAwait(false);
+            return;
+        }
+
         var raw = context.ReadObject();
         var topic = OperationContext.Text(raw, "topic");
         AuthorizePubSub(context, topic);
@@ -104,10 +112,34 @@ public sealed partial class NucleusEmulator
         }
 
         await _pubSub.PublishAsync(context.ComponentName, request.Topic, message, context.CancellationToken).ConfigureAwait(false);
-        await context.Stream.RespondAsync(
-            IpcOperations.PublishToTopic.ResponseShape, new PublishToTopicResponse(), IpcJsonContext.Default.PublishToTopicResponse, terminate: true, context.CancellationToken)
-            .ConfigureAwait(false);
+        await RespondPublishedAsync(context).ConfigureAwait(false);
     }
+
+    /// <summary>The typed path's checks in its order, then the event written around the Base64 as it came.</summary>
+    private async Task RelayBinaryAsync(OperationContext context, string topic, Range base64)
+    {
+        AuthorizePubSub(context, topic);
+        if (HasAnyWildcard(topic))
+        {
+            throw NucleusErrors.InvalidArguments("Publish topic must not contain a wildcard.");
+        }
+
+        var (rented, length) = BinaryPublishRelay.WriteEvent(topic, context.Payload.Span[base64]);
+        try
+        {
+            await _pubSub.PublishEventAsync(context.ComponentName, topic, rented.AsMemory(0, length), context.CancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        await RespondPublishedAsync(context).ConfigureAwait(false);
+    }
+
+    private static ValueTask<bool> RespondPublishedAsync(OperationContext context) =>
+        context.Stream.RespondAsync(
+            IpcOperations.PublishToTopic.ResponseShape, new PublishToTopicResponse(), IpcJsonContext.Default.PublishToTopicResponse, terminate: true, context.CancellationToken);
 
     private async Task SubscribeToTopicAsync(OperationContext context)
     {

@@ -49,7 +49,7 @@ public sealed partial class NucleusEmulator : IIpcServiceHost, IAsyncDisposable
         Options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NucleusEmulator>();
         _time = timeProvider ?? TimeProvider.System;
-        _frameOptions = new EventStreamOptions { MaxMessageSize = options.MaxMessageSize };
+        _frameOptions = new EventStreamOptions { MaxMessageSize = options.MaxMessageSize, FramePool = System.Buffers.ArrayPool<byte>.Shared };
         _ioTCore = new IoTCoreBridge(options, _logger);
     }
 

@@ -53,6 +53,34 @@ public sealed class BenchReportTests
     }
 
     [Fact]
+    public void Format_IpcBesideBothMqttPaths_ChecksIpcAgainstEach()
+    {
+        var report = Report();
+        report["TransportOverheadIpc"] = Phase(2.0, 4.0);
+        report["EndToEndUnloadedIpc"] = Phase(14.0, 18.0);
+        report["TransportOverheadMqttBroker"] = Phase(3.5, 6.0);
+
+        var lines = BenchReport.Format(report).Split(Environment.NewLine);
+
+        Assert.Contains(lines, l => l.StartsWith("  MQTT 5 (through mosquitto)", StringComparison.Ordinal) && l.Contains("3.50", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("IPC overhead p50 − MQTT (embedded) p50 (ms)", StringComparison.Ordinal) && l.Contains("1.40", StringComparison.Ordinal) && l.EndsWith("MISSED", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("IPC overhead p50 − MQTT (mosquitto) p50 (ms)", StringComparison.Ordinal) && l.Contains("-1.50", StringComparison.Ordinal) && l.EndsWith("met", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Format_IpcWithoutTheBrokerPath_ComparesWithTheEmbeddedBrokerOnly()
+    {
+        var report = Report();
+        report["TransportOverheadIpc"] = Phase(0.5, 1.0);
+        report["EndToEndUnloadedIpc"] = Phase(12.0, 15.0);
+
+        var lines = BenchReport.Format(report).Split(Environment.NewLine);
+
+        Assert.DoesNotContain(lines, l => l.Contains("mosquitto", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("IPC overhead p50 − MQTT (embedded) p50 (ms)", StringComparison.Ordinal) && l.EndsWith("met", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Format_ReportOfAnOlderBench_SkipsWhatItLacks()
     {
         var report = Report();

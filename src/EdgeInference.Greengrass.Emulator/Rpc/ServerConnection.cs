@@ -152,6 +152,7 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
 
         var version = connect.GetHeaderOrNull(RpcHeaders.Version)?.TryGetString();
         var authToken = version == RpcHeaders.ProtocolVersion ? ReadAuthToken(connect.Payload) : null;
+        connect.Release();
         var component = string.IsNullOrEmpty(authToken) ? null : _host.Authenticate(authToken);
         var accepted = component is not null;
         await SendAsync(
@@ -172,50 +173,66 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
     {
         while (await _reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } message)
         {
-            if (!RpcHeaders.TryReadMetadata(message, out var type, out var flags, out var streamId))
+            // Frames lie in pooled buffers: each goes back once handled, an operation's once its handler has finished.
+            var served = Served.Close;
+            try
             {
-                await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.MissingFields, cancellationToken).ConfigureAwait(false);
-                return;
+                served = await ServeOneAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (served != Served.HandedOver)
+                {
+                    message.Release();
+                }
             }
 
-            var isApplication = type is RpcMessageType.ApplicationMessage or RpcMessageType.ApplicationError;
-            if (isApplication != (streamId > 0) || streamId < 0)
+            if (served == Served.Close)
             {
-                await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.StreamIdForType, cancellationToken).ConfigureAwait(false);
                 return;
-            }
-
-            switch (type)
-            {
-                case RpcMessageType.ApplicationMessage:
-                case RpcMessageType.ApplicationError:
-                    if (!await OnApplicationMessageAsync(message, type, flags, streamId, cancellationToken).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    break;
-                case RpcMessageType.Ping:
-                    await SendAsync(EchoPing(message), cancellationToken).ConfigureAwait(false);
-                    break;
-                case RpcMessageType.PingResponse:
-                    break;
-                case RpcMessageType.Connect:
-                    await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.SecondConnect, cancellationToken).ConfigureAwait(false);
-                    return;
-                case RpcMessageType.ProtocolError:
-                case RpcMessageType.InternalError:
-                    Log.ClientReportedError(_logger, ComponentName!, type, Encoding.UTF8.GetString(message.Payload.Span));
-                    return;
-                default:
-                    await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.InvalidMessageType, cancellationToken).ConfigureAwait(false);
-                    return;
             }
         }
     }
 
-    /// <returns><see langword="false"/> when the connection must close.</returns>
-    private async Task<bool> OnApplicationMessageAsync(
+    private async Task<Served> ServeOneAsync(EventStreamMessage message, CancellationToken cancellationToken)
+    {
+        if (!RpcHeaders.TryReadMetadata(message, out var type, out var flags, out var streamId))
+        {
+            await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.MissingFields, cancellationToken).ConfigureAwait(false);
+            return Served.Close;
+        }
+
+        var isApplication = type is RpcMessageType.ApplicationMessage or RpcMessageType.ApplicationError;
+        if (isApplication != (streamId > 0) || streamId < 0)
+        {
+            await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.StreamIdForType, cancellationToken).ConfigureAwait(false);
+            return Served.Close;
+        }
+
+        switch (type)
+        {
+            case RpcMessageType.ApplicationMessage:
+            case RpcMessageType.ApplicationError:
+                return await OnApplicationMessageAsync(message, type, flags, streamId, cancellationToken).ConfigureAwait(false);
+            case RpcMessageType.Ping:
+                await SendAsync(EchoPing(message), cancellationToken).ConfigureAwait(false);
+                return Served.Done;
+            case RpcMessageType.PingResponse:
+                return Served.Done;
+            case RpcMessageType.Connect:
+                await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.SecondConnect, cancellationToken).ConfigureAwait(false);
+                return Served.Close;
+            case RpcMessageType.ProtocolError:
+            case RpcMessageType.InternalError:
+                Log.ClientReportedError(_logger, ComponentName!, type, Encoding.UTF8.GetString(message.Payload.Span));
+                return Served.Close;
+            default:
+                await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.InvalidMessageType, cancellationToken).ConfigureAwait(false);
+                return Served.Close;
+        }
+    }
+
+    private async Task<Served> OnApplicationMessageAsync(
         EventStreamMessage message, RpcMessageType type, RpcMessageFlags flags, int streamId, CancellationToken cancellationToken)
     {
         var terminate = flags.HasFlag(RpcMessageFlags.TerminateStream);
@@ -228,45 +245,57 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
             }
 
             // Greengrass operations take one request per stream; later client messages without the flag are ignored.
-            return true;
+            return Served.Done;
         }
 
         if (streamId <= _latestStreamId)
         {
             if (terminate)
             {
-                return true;
+                return Served.Done;
             }
 
             await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.StreamClosed, cancellationToken).ConfigureAwait(false);
-            return false;
+            return Served.Close;
         }
 
         if (streamId != _latestStreamId + 1)
         {
             await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.StreamIdSkipped, cancellationToken).ConfigureAwait(false);
-            return false;
+            return Served.Close;
         }
 
         _latestStreamId = streamId;
         if (message.GetHeaderOrNull(RpcHeaders.Operation)?.TryGetString() is not { Length: > 0 } operation)
         {
             await SendConnectionErrorAsync(RpcMessageType.ProtocolError, ProtocolTexts.MissingOperation, cancellationToken).ConfigureAwait(false);
-            return false;
+            return Served.Close;
         }
 
         if (type == RpcMessageType.ApplicationError)
         {
-            return true;
+            return Served.Done;
         }
 
         var stream = new ServerStream(this, streamId, operation);
         _streams[streamId] = stream;
         var context = new OperationContext(ComponentName!, stream, message.Payload, cancellationToken);
-        var handler = Task.Run(() => RunOperationAsync(context), CancellationToken.None);
+        var handler = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await RunOperationAsync(context).ConfigureAwait(false);
+                }
+                finally
+                {
+                    message.Release();
+                }
+            },
+            CancellationToken.None);
         _handlers[streamId] = handler;
         _ = handler.ContinueWith(_ => _handlers.TryRemove(streamId, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return true;
+        return Served.HandedOver;
     }
 
     private async Task RunOperationAsync(OperationContext context)
@@ -343,6 +372,19 @@ internal sealed class ServerConnection : IServerStreamSink, IAsyncDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>What became of one frame.</summary>
+    private enum Served
+    {
+        /// <summary>Handled; the connection goes on.</summary>
+        Done,
+
+        /// <summary>An operation's handler has it now and gives its buffer back.</summary>
+        HandedOver,
+
+        /// <summary>The connection must close.</summary>
+        Close,
     }
 }
 

@@ -47,7 +47,13 @@ internal sealed class PubSubService
             ? new SubscriptionResponseMessage { JsonMessage = new JsonMessage { Message = json.Message, Context = context } }
             : new SubscriptionResponseMessage { BinaryMessage = new BinaryMessage { Message = message.BinaryMessage?.Message ?? [], Context = context } };
         var payload = JsonSerializer.SerializeToUtf8Bytes(item, IpcJsonContext.Default.SubscriptionResponseMessage);
+        return await PublishEventAsync(sourceComponent, topic, payload, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Delivers an event already written (<c>SubscriptionResponseMessage</c> JSON) to every matching subscriber.</summary>
+    /// <returns>How many subscribers it was sent to.</returns>
+    public async Task<int> PublishEventAsync(string sourceComponent, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
         Subscriber[] targets;
         lock (_sync)
         {

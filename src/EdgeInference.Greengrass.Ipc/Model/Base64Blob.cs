@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -13,30 +14,59 @@ internal static class Base64Blob
 {
     /// <summary>Decodes the current string token; the serializer's reading for anything unusual (escapes, whitespace).</summary>
     /// <exception cref="FormatException">Not valid Base64.</exception>
-    public static byte[] Read(ref Utf8JsonReader reader)
+    public static byte[] Read(ref Utf8JsonReader reader) =>
+        TryDecode(ref reader, rent: false, out var bytes, out _) ? bytes : reader.GetBytesFromBase64();
+
+    /// <summary>
+    /// Decodes the current string token into an array rented from <see cref="ArrayPool{T}.Shared"/> (<paramref name="rented"/>;
+    /// the caller gives it back), or, for anything unusual, into an array of its own (<paramref name="rented"/> null).
+    /// </summary>
+    /// <exception cref="FormatException">Not valid Base64.</exception>
+    public static ReadOnlyMemory<byte> ReadRented(ref Utf8JsonReader reader, out byte[]? rented)
     {
+        if (TryDecode(ref reader, rent: true, out var bytes, out var length))
+        {
+            rented = bytes;
+            return bytes.AsMemory(0, length);
+        }
+
+        rented = null;
+        return reader.GetBytesFromBase64();
+    }
+
+    /// <summary>One pass into a rented array or one of exactly the size, for plain padded Base64; false leaves it to the serializer.</summary>
+    private static bool TryDecode(ref Utf8JsonReader reader, bool rent, out byte[] bytes, out int length)
+    {
+        bytes = [];
+        length = 0;
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
         {
-            return reader.GetBytesFromBase64();
+            return false;
         }
 
         var text = reader.ValueSpan;
         if (text.Length % 4 != 0)
         {
-            return reader.GetBytesFromBase64();
+            return false;
         }
 
         var padding = text.Length == 0 ? 0 : text[^1] != (byte)'=' ? 0 : text[^2] == (byte)'=' ? 2 : 1;
-        var length = (text.Length / 4 * 3) - padding;
-        var bytes = GC.AllocateUninitializedArray<byte>(length);
-        var status = Base64.DecodeFromUtf8(text, bytes, out var consumed, out var written);
-        if (status != System.Buffers.OperationStatus.Done || consumed != text.Length || written != length)
+        length = (text.Length / 4 * 3) - padding;
+        var decoded = rent ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+        var status = Base64.DecodeFromUtf8(text, decoded, out var consumed, out var written);
+        if (status != OperationStatus.Done || consumed != text.Length || written != length)
         {
             // Invalid, or valid only with whitespace removed: the serializer decides, with its own message.
-            return reader.GetBytesFromBase64();
+            if (rent)
+            {
+                ArrayPool<byte>.Shared.Return(decoded);
+            }
+
+            return false;
         }
 
-        return bytes;
+        bytes = decoded;
+        return true;
     }
 }
 

@@ -80,6 +80,7 @@ public sealed class SubscriptionResponseMessage
     /// <summary>Set when a binary message was published.</summary>
     public BinaryMessage? BinaryMessage { get; init; }
 
-    /// <summary>The topic the message was published on.</summary>
+    /// <summary>The topic the message was published on (read from the message's context; not a member on the wire).</summary>
+    [JsonIgnore]
     public string? Topic => JsonMessage?.Context?.Topic ?? BinaryMessage?.Context?.Topic;
 }

@@ -62,7 +62,7 @@ internal static class RawTopicMessageReader
         }
 
         var topic = json?.Topic ?? binary?.Topic;
-        return binary is { HasMessage: true } b ? new RawTopicMessage { Topic = topic, IsJson = false, Message = b.Message }
+        return binary is { HasMessage: true } b ? new RawTopicMessage(b.Rented) { Topic = topic, IsJson = false, Message = b.Message }
             : json is { HasMessage: true } j ? new RawTopicMessage { Topic = topic, IsJson = true, Message = j.Message }
             : new RawTopicMessage { Topic = topic, IsJson = json is not null };
     }
@@ -83,9 +83,10 @@ internal static class RawTopicMessageReader
             if (reader.ValueTextEquals("message"u8))
             {
                 reader.Read();
+                byte[]? rented = null;
                 member = reader.TokenType == JsonTokenType.Null
-                    ? member with { Message = default, HasMessage = false }
-                    : member with { Message = isJson ? ReadObjectText(ref reader, payload) : ReadBlob(ref reader), HasMessage = true };
+                    ? member with { Message = default, HasMessage = false, Rented = null }
+                    : member with { Message = isJson ? ReadObjectText(ref reader, payload) : ReadBlob(ref reader, out rented), HasMessage = true, Rented = rented };
             }
             else if (reader.ValueTextEquals("context"u8))
             {
@@ -110,10 +111,10 @@ internal static class RawTopicMessageReader
         return payload[start..end].ToArray();
     }
 
-    private static byte[] ReadBlob(ref Utf8JsonReader reader)
+    private static ReadOnlyMemory<byte> ReadBlob(ref Utf8JsonReader reader, out byte[]? rented)
     {
         Expect(ref reader, JsonTokenType.String, "binaryMessage.message");
-        return Base64Blob.Read(ref reader);
+        return Base64Blob.ReadRented(ref reader, out rented);
     }
 
     private static string? ReadContextTopic(ref Utf8JsonReader reader)
@@ -162,5 +163,5 @@ internal static class RawTopicMessageReader
         }
     }
 
-    private readonly record struct Member(string? Topic, ReadOnlyMemory<byte> Message, bool HasMessage);
+    private readonly record struct Member(string? Topic, ReadOnlyMemory<byte> Message, bool HasMessage, byte[]? Rented);
 }

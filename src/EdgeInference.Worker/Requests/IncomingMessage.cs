@@ -35,6 +35,12 @@ public sealed record IncomingMessage
     /// </summary>
     public bool PayloadIsOwned { get; init; }
 
+    /// <summary>
+    /// With <see cref="PayloadIsOwned"/>, when the payload lies in pooled memory: gives it back. The request that keeps
+    /// the payload as its image calls it once the image is decoded; a payload nobody keeps is simply collected.
+    /// </summary>
+    public Action? ReleasePayload { get; init; }
+
     /// <summary>MQTT 5 response topic.</summary>
     public string? ResponseTopic { get; init; }
 

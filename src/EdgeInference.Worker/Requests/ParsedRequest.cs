@@ -22,8 +22,14 @@ public sealed record ParsedRequest
 
     public ErrorDetail? Error { get; init; }
 
-    /// <summary>The pooled buffer <see cref="Image"/> lives in, once <see cref="Owned"/> copied it there (null: none).</summary>
-    private byte[]? _pooled;
+    /// <summary>Gives back the pooled memory <see cref="Image"/> lies in: the head's, or the copy <see cref="Owned"/> made (null: none).</summary>
+    public Action? ImageRelease
+    {
+        private get => _release;
+        init => _release = value;
+    }
+
+    private Action? _release;
 
     /// <summary>
     /// This request with an image of its own: copied out of the transport's buffer once it is accepted to run, so a
@@ -40,15 +46,9 @@ public sealed record ParsedRequest
 
         var buffer = ArrayPool<byte>.Shared.Rent(Image.Length);
         Image.Span.CopyTo(buffer);
-        return this with { Image = buffer.AsMemory(0, Image.Length), ImageBorrowed = false, _pooled = buffer };
+        return this with { Image = buffer.AsMemory(0, Image.Length), ImageBorrowed = false, ImageRelease = () => ArrayPool<byte>.Shared.Return(buffer) };
     }
 
-    /// <summary>Gives the image's pooled buffer back (once; later calls and requests without one do nothing). <see cref="Image"/> must not be read after.</summary>
-    public void ReleaseImage()
-    {
-        if (Interlocked.Exchange(ref _pooled, null) is { } buffer)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    /// <summary>Gives the image's pooled memory back (once; later calls and requests without any do nothing). <see cref="Image"/> must not be read after.</summary>
+    public void ReleaseImage() => Interlocked.Exchange(ref _release, null)?.Invoke();
 }

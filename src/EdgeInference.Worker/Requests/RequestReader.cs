@@ -54,7 +54,14 @@ public static class RequestReader
         return forDescribe
             ? new ParsedRequest { RequestId = fallbackId, Model = message.ModelProperty }
             : gathered is null
-                ? new ParsedRequest { RequestId = fallbackId, Image = payload.First, ImageBorrowed = !message.PayloadIsOwned, Model = message.ModelProperty }
+                ? new ParsedRequest
+                {
+                    RequestId = fallbackId,
+                    Image = payload.First,
+                    ImageBorrowed = !message.PayloadIsOwned,
+                    ImageRelease = message.PayloadIsOwned ? message.ReleasePayload : null,
+                    Model = message.ModelProperty,
+                }
                 : new ParsedRequest { RequestId = fallbackId, Image = gathered, Model = message.ModelProperty };
     }
 

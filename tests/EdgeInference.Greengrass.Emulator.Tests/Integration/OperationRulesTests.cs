@@ -52,6 +52,32 @@ public sealed class OperationRulesTests
     }
 
     [Theory]
+    [InlineData("eA==", "eA==")]
+    [InlineData("\\u0065A==", "eA==")] // escaped: decoded and encoded again, as the nucleus does
+    public async Task PublishToTopic_BinaryMessage_ReachesSubscribersAsTheNucleusWritesIt(string sent, string delivered)
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        await using var peer = await RawPeer.ConnectAsync(harness, accept: true, Component, PubSubPolicy("t/*"));
+        await peer.SendAsync(RawPeer.Request(1, "aws.greengrass#SubscribeToTopic", """{"topic":"t/x"}"""));
+        Assert.NotNull(await peer.ReceiveAsync());
+
+        await peer.SendAsync(RawPeer.Request(2, "aws.greengrass#PublishToTopic", "{\"topic\":\"t/x\",\"publishMessage\":{\"binaryMessage\":{\"message\":\"" + sent + "\"}}}"));
+        string? received = null;
+        for (var i = 0; i < 2; i++)
+        {
+            var message = await peer.ReceiveAsync();
+            RpcHeaders.TryReadMetadata(message!, out var type, out _, out var streamId);
+            Assert.Equal(RpcMessageType.ApplicationMessage, type);
+            if (streamId == 1)
+            {
+                received = System.Text.Encoding.UTF8.GetString(message!.Payload.Span);
+            }
+        }
+
+        Assert.Equal("{\"binaryMessage\":{\"message\":\"" + delivered + "\",\"context\":{\"topic\":\"t/x\"}}}", received);
+    }
+
+    [Theory]
     [InlineData("""{"qos":"0","payload":"eA=="}""", "InvalidArgumentsError", "Topic is required")]
     [InlineData("""{"topicName":"denied/t","qos":"0","payload":"eA=="}""", "UnauthorizedError", "Not Authorized")]
     [InlineData("""{"topicName":"","qos":"0","payload":"eA=="}""", "UnauthorizedError", "Not Authorized")]

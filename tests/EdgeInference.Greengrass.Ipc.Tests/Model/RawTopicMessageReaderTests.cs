@@ -111,4 +111,35 @@ public sealed class RawTopicMessageReaderTests
 
         Assert.Equal("""{"a":1}""", Encoding.UTF8.GetString(raw.Message.Span));
     }
+
+    [Fact]
+    public void Release_BinaryMessage_GivesItsPooledArrayBackOnce()
+    {
+        var raw = Read("""{"binaryMessage":{"message":"AQIDBAU=","context":{"topic":"t"}}}""");
+        Assert.True(raw.IsPooled);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(raw.Message, out var segment));
+        Assert.Equal(5, segment.Count);
+
+        raw.Release();
+        raw.Release();
+
+        // Given back exactly once: the pool hands that array out next (a second return would hand it out twice).
+        Assert.False(raw.IsPooled);
+        var first = System.Buffers.ArrayPool<byte>.Shared.Rent(5);
+        var second = System.Buffers.ArrayPool<byte>.Shared.Rent(5);
+        Assert.Same(segment.Array, first);
+        Assert.NotSame(first, second);
+    }
+
+    [Theory]
+    [InlineData("""{"jsonMessage":{"message":{"a":1}}}""")]
+    [InlineData("""{"binaryMessage":{"message":"\u0041A=="}}""")] // escaped: the serializer's own array
+    public void Release_MessageInItsOwnArray_DoesNothing(string json)
+    {
+        var raw = Read(json);
+
+        Assert.False(raw.IsPooled);
+        raw.Release();
+        Assert.NotEmpty(raw.Message.ToArray());
+    }
 }

@@ -114,6 +114,29 @@ public sealed class RequestReaderTests
     }
 
     [Fact]
+    public void ReleaseImage_PooledPayloadTheHeadHandedOver_GivenBackOnceThroughTheHead()
+    {
+        var released = 0;
+        var parsed = RequestReader.Read(
+            new IncomingMessage
+            {
+                Channel = MessageChannel.LocalPubSub,
+                Topic = "t",
+                Payload = new ReadOnlySequence<byte>(new byte[] { 0xFF, 0xD8, 0xFF, 4 }),
+                PayloadIsOwned = true,
+                ReleasePayload = () => released++,
+            },
+            1_000_000);
+
+        var owned = parsed.Owned();
+        owned.ReleaseImage();
+        owned.ReleaseImage();
+
+        Assert.Same(parsed, owned);
+        Assert.Equal(1, released);
+    }
+
+    [Fact]
     public void Read_JsonRequestTheHeadOwns_ImageDecodedAsForAnyJsonRequest()
     {
         var parsed = RequestReader.Read(

@@ -21,8 +21,8 @@ internal static class BenchCommand
         var threads = new Option<int?>("--intra-op-threads") { Description = "Model:IntraOpThreads for --spawn-worker." };
         var workerArgs = new Option<string[]>("--worker-arg") { Description = "Extra --Key=value for the spawned worker (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
-        var transport = new Option<string>("--transport") { Description = "mqtt, or both: also spawn the worker under an in-process Greengrass nucleus emulator (Transport=ipc) and compare per-request transport overhead (needs --spawn-worker).", DefaultValueFactory = _ => "mqtt" };
-        transport.AcceptOnlyFromAmong("mqtt", "both");
+        var transport = new Option<string>("--transport") { Description = "mqtt; both: also spawn the worker under an in-process Greengrass nucleus emulator (Transport=ipc) and compare per-request transport overhead; all: both, and MQTT through a mosquitto the bench starts (the same hops as IPC). Needs --spawn-worker.", DefaultValueFactory = _ => "mqtt" };
+        transport.AcceptOnlyFromAmong("mqtt", "both", "all");
         var roundsOption = new Option<int>("--rounds") { Description = "Raw and end-to-end phases alternate this many times (each phase gets --seconds in all).", DefaultValueFactory = _ => 4 };
         var command = new Command("bench", "Benchmark a worker end to end against raw ONNX Runtime on the same model.") { image, noisy, clients, seconds, maxRequests, spawn, workerPath, model, threads, workerArgs, json, roundsOption, transport };
         var connectionOptions = ClientCommands.AddConnectionOptions(command);
@@ -44,7 +44,8 @@ internal static class BenchCommand
                 ModelPath = parse.GetValue(model),
                 IntraOpThreads = parse.GetValue(threads),
                 WorkerArguments = parse.GetValue(workerArgs) ?? [],
-                CompareIpc = parse.GetValue(transport) == "both",
+                CompareIpc = parse.GetValue(transport) is "both" or "all",
+                CompareExternalBroker = parse.GetValue(transport) == "all",
                 Rounds = parse.GetValue(roundsOption),
                 Progress = parse.InvocationConfiguration.Error,
             };

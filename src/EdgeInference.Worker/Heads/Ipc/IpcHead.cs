@@ -364,7 +364,7 @@ internal sealed class IpcHead : IRequestHead
     /// text as sent — handed to the reader as they are, never parsed into a document and serialised again.
     /// </summary>
     private static IncomingMessage? FromLocal(RawTopicMessage message) => message.Topic is { } topic
-        ? new IncomingMessage { Channel = MessageChannel.LocalPubSub, Topic = topic, Payload = new ReadOnlySequence<byte>(message.Message), PayloadIsOwned = true }
+        ? new IncomingMessage { Channel = MessageChannel.LocalPubSub, Topic = topic, Payload = new ReadOnlySequence<byte>(message.Message), PayloadIsOwned = true, ReleasePayload = message.Release }
         : null;
 
     private static IncomingMessage? FromIoTCore(IoTCoreMessage message)
