@@ -80,9 +80,11 @@ public static class BenchRunner
             report["ImageBytes"] = jpeg.Length;
             report["Clients"] = settings.Clients;
 
-            // The raw capacity runs as the worker does: its concurrent runs (older workers: one per request in progress).
-            var parallelRuns = runtime["Limits"]?["MaxConcurrentRuns"]?.GetValue<int>() ?? runtime["Limits"]?["MaxConcurrentRequests"]?.GetValue<int>() ?? 1;
-            report["MaxConcurrentRequests"] = runtime["Limits"]?["MaxConcurrentRequests"]?.GetValue<int>() ?? parallelRuns;
+            // The raw capacity runs as the worker does: the runs it actually makes at once (older workers: as configured, or
+            // one per request in progress).
+            var limits = runtime["Limits"];
+            var parallelRuns = (limits?["EffectiveMaxConcurrentRuns"] ?? limits?["MaxConcurrentRuns"] ?? limits?["MaxConcurrentRequests"])?.GetValue<int>() ?? 1;
+            report["MaxConcurrentRequests"] = limits?["MaxConcurrentRequests"]?.GetValue<int>() ?? parallelRuns;
             report["MaxConcurrentRuns"] = parallelRuns;
             var rounds = Math.Max(1, settings.Rounds);
             report["Rounds"] = rounds;

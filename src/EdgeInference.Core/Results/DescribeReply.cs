@@ -123,7 +123,11 @@ public sealed record RuntimeLimits
     public long MaxImagePixels { get; init; }
     public int MaxConcurrentRequests { get; init; }
     public int MaxQueue { get; init; }
+    /// <summary>Limits:MaxConcurrentRuns as configured.</summary>
     public int MaxConcurrentRuns { get; init; }
+
+    /// <summary>The runs the active provider gets at once: on CPU at most the cores the process may use (affinity, cgroup).</summary>
+    public int EffectiveMaxConcurrentRuns { get; init; }
 
     /// <summary>Limits:MaxBatchSize as configured (0: auto — batches on GPU providers only).</summary>
     public int MaxBatchSize { get; init; }

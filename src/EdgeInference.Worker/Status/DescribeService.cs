@@ -90,6 +90,7 @@ public sealed class DescribeService
                     MaxConcurrentRequests = _limits.MaxConcurrentRequests,
                     MaxQueue = _limits.MaxQueue,
                     MaxConcurrentRuns = _limits.MaxConcurrentRuns,
+                    EffectiveMaxConcurrentRuns = _limits.EffectiveMaxConcurrentRuns(provider?.Active ?? Onnx.Sessions.ExecutionProviders.Cpu, Environment.ProcessorCount),
                     MaxBatchSize = _limits.MaxBatchSize,
                     BatchDelayMilliseconds = _limits.BatchDelayMilliseconds,
                 },

@@ -175,7 +175,7 @@ public sealed class ContractJsonTests
         Assert.Equal("SUCCEEDED", node["ModelPackagingDescription"]!["Status"]!.GetValue<string>());
         Assert.Equal("1700000000", node["ModelPackagingDescription"]!["CreationTimestamp"]!.ToJsonString());
         JsonAssert.HasExactly(node["Runtime"], "Status", "Version", "ExecutionProvider", "RequestedAccelerator", "AvailableExecutionProviders", "FallbackReason", "IntraOpThreads", "Limits", "Counters");
-        JsonAssert.HasExactly(node["Runtime"]!["Limits"], "MaxPayloadBytes", "MaxImagePixels", "MaxConcurrentRequests", "MaxQueue", "MaxConcurrentRuns", "MaxBatchSize", "BatchDelayMilliseconds");
+        JsonAssert.HasExactly(node["Runtime"]!["Limits"], "MaxPayloadBytes", "MaxImagePixels", "MaxConcurrentRequests", "MaxQueue", "MaxConcurrentRuns", "EffectiveMaxConcurrentRuns", "MaxBatchSize", "BatchDelayMilliseconds");
         JsonAssert.HasExactly(node["Runtime"]!["Counters"], "Served", "Failed", "Rejected", "InFlight");
         Assert.Equal(8, node["Runtime"]!["Counters"]!["InFlight"]!.GetValue<int>());
     }

@@ -153,6 +153,18 @@ public sealed class MqttHeadTests
     }
 
     [Fact]
+    public async Task Describe_MoreRunsThanCores_GivesTheConfiguredAndTheEffectiveRuns()
+    {
+        await using var worker = await InProcessWorker.StartAsync(new Dictionary<string, string?> { ["Limits:MaxConcurrentRuns"] = "64" }, Token);
+        await using var client = await TestMqttClient.ConnectAsync(worker.Port, cancellationToken: Token);
+
+        var limits = (await client.RequestAsync(DescribeTopic, "{}"u8.ToArray(), Token)).GetProperty("Runtime").GetProperty("Limits");
+
+        Assert.Equal(64, limits.GetProperty("MaxConcurrentRuns").GetInt32());
+        Assert.Equal(Math.Min(64, Environment.ProcessorCount), limits.GetProperty("EffectiveMaxConcurrentRuns").GetInt32());
+    }
+
+    [Fact]
     public async Task Describe_WithoutResponseTopic_RepliesOnDescribeReplyTopic()
     {
         await using var worker = await InProcessWorker.StartAsync(new Dictionary<string, string?>(), Token);
