@@ -15,6 +15,8 @@ setTimeout(() => fail('did not finish within 120 s'), 120000).unref();
 
 const echo = mqtt.connect(url, { protocolVersion: 5, clientId: `echo-${process.pid}` });
 const client = mqtt.connect(url, { protocolVersion: 5, clientId: `client-${process.pid}` });
+const connected = (c) => new Promise((resolve) => c.once('connect', resolve));
+const ready = [connected(echo), connected(client)];
 echo.on('error', (e) => fail(e.message));
 client.on('error', (e) => fail(e.message));
 echo.on('message', (_topic, _payload, packet) => {
@@ -25,8 +27,9 @@ let answered = () => {};
 client.on('message', () => answered());
 
 async function main() {
-  await new Promise((resolve) => echo.on('connect', () => echo.subscribe('floor/req', { qos }, resolve)));
-  await new Promise((resolve) => client.on('connect', () => client.subscribe('floor/rep', { qos }, resolve)));
+  await Promise.all(ready);
+  await new Promise((resolve) => echo.subscribe('floor/req', { qos }, resolve));
+  await new Promise((resolve) => client.subscribe('floor/rep', { qos }, resolve));
   const payload = crypto.randomBytes(bytes);
   const latencies = [];
   for (let i = 0; i < count; i++) {
