@@ -9,27 +9,113 @@ namespace EdgeInference.Onnx.Sessions;
 /// <summary>
 /// Keeps the model as ONNX Runtime optimised it on this machine. Building a session with every optimisation holds
 /// several copies of the weights at once (ResNet18: a 344 MB peak) and takes ~0.5 s; loading the saved result with
-/// optimisations off needs neither (186 MB, ~0.2 s) and runs as fast. The key covers everything the optimised graph
-/// depends on — the model's SHA-256, ORT's version, the optimisation level, the architecture and the CPU (layout
-/// transforms pick kernels by instruction set) — so a changed model, runtime or machine never reuses a stale file.
+/// optimisations off needs neither and runs as fast. The key covers everything the optimised graph depends on — the
+/// model's SHA-256, ORT's version, the optimisation level, the architecture and the CPU (layout transforms pick kernels
+/// by instruction set) — so a changed model, runtime or machine never reuses a stale entry.
+/// <para>
+/// An entry is a folder: the graph (<see cref="ModelFileName"/>) and its weights in a file of their own
+/// (<see cref="WeightsFileName"/>), which ONNX Runtime maps into memory instead of reading them into the heap. On a VM
+/// where each first touch of a heap page faults, that is ResNet18's session in ~25 ms instead of ~480 ms (BENCHMARKS.md,
+/// "Cold start"), and the weights are page cache that two workers on one device share.
+/// </para>
 /// </summary>
 internal sealed class OptimizedModelCache
 {
+    /// <summary>The optimised graph in an entry's folder.</summary>
+    public const string ModelFileName = "model.onnx";
+
+    /// <summary>The optimised graph's weights (initializers of 1 KiB or more), beside it.</summary>
+    public const string WeightsFileName = "weights.bin";
+
     private static readonly Lazy<string> CpuIdentity = new(ReadCpuIdentity);
     private readonly string _directory;
 
     public OptimizedModelCache(string directory) => _directory = directory;
 
-    /// <summary>Where the optimised form of this model, for these options, is (or will be) kept.</summary>
+    /// <summary>Where the optimised graph of this model, for these options, is (or will be) kept: <see cref="ModelFileName"/> in the entry's folder.</summary>
     public string PathFor(string modelSha256, GraphOptimization level)
     {
         var identity = string.Join('|', modelSha256, OrtEnv.Instance().GetVersionString(), level, RuntimeInformation.ProcessArchitecture, CpuIdentity.Value);
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..24];
-        return Path.Combine(_directory, $"{modelSha256[..12]}-{key}.optimized.onnx");
+        return Path.Combine(_directory, $"{modelSha256[..12]}-{key}", ModelFileName);
     }
 
-    /// <summary>A unique temporary name beside <paramref name="finalPath"/>, so a half-written file is never taken for a cached one.</summary>
-    public static string TemporaryPathFor(string finalPath) => $"{finalPath}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+    /// <summary>
+    /// Makes a new, uniquely named folder beside the entry of <paramref name="modelPath"/> and has <paramref name="options"/>
+    /// save the optimised graph and its weights there, so a half-written entry is never taken for a stored one.
+    /// </summary>
+    /// <returns>The folder, for <see cref="Commit"/>.</returns>
+    /// <exception cref="IOException">The cache folder cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The cache folder cannot be written.</exception>
+    public static string SaveInto(string modelPath, SessionOptions options)
+    {
+        var entry = Path.GetDirectoryName(modelPath)!;
+        var folder = Directory.CreateDirectory($"{entry}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp").FullName;
+        options.OptimizedModelFilePath = Path.Combine(folder, ModelFileName);
+        options.AddSessionConfigEntry("session.optimized_model_external_initializers_file_name", WeightsFileName);
+        options.AddSessionConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+        return folder;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="folder"/> (from <see cref="SaveInto"/>) the entry of <paramref name="modelPath"/> in one rename,
+    /// and removes the single-file entries earlier versions kept for the same model (they held the weights inline).
+    /// </summary>
+    /// <returns>False when ONNX Runtime saved nothing there (the folder is removed).</returns>
+    /// <exception cref="IOException">The rename failed for another reason than another process storing the entry first.</exception>
+    /// <exception cref="UnauthorizedAccessException">The rename failed.</exception>
+    public static bool Commit(string folder, string modelPath)
+    {
+        if (!File.Exists(Path.Combine(folder, ModelFileName)))
+        {
+            TryDelete(folder);
+            return false;
+        }
+
+        var entry = Path.GetDirectoryName(modelPath)!;
+        try
+        {
+            Directory.Move(folder, entry);
+        }
+        catch (IOException) when (File.Exists(modelPath))
+        {
+            // Another worker stored the same entry first: theirs serves.
+            TryDelete(folder);
+        }
+
+        RemoveEarlierLayout(entry);
+        return true;
+    }
+
+    /// <summary>Removes an entry (an unusable one), or a temporary folder; what cannot be removed is left for the next start.</summary>
+    public static void TryDelete(string modelPathOrFolder)
+    {
+        var folder = modelPathOrFolder.EndsWith(ModelFileName, StringComparison.Ordinal) ? Path.GetDirectoryName(modelPathOrFolder)! : modelPathOrFolder;
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next start.
+        }
+    }
+
+    private static void RemoveEarlierLayout(string entry)
+    {
+        var name = Path.GetFileName(entry);
+        try
+        {
+            foreach (var earlier in Directory.EnumerateFiles(Path.GetDirectoryName(entry)!, $"{name[..12]}-*.optimized.onnx"))
+            {
+                File.Delete(earlier);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left as it is: it costs disk space, nothing else.
+        }
+    }
 
     private static string ReadCpuIdentity()
     {

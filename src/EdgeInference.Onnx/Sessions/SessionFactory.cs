@@ -117,53 +117,57 @@ public static class SessionFactory
             catch (OnnxRuntimeException ex)
             {
                 OnnxLog.OptimizedModelUnusable(logger, cachedPath, ex.Message);
-                TryDelete(cachedPath);
+                OptimizedModelCache.TryDelete(cachedPath);
             }
         }
 
         using var sessionOptions = CreateBaseOptions(options);
-        string? temporary = null;
+        string? folder = null;
         try
         {
             Directory.CreateDirectory(directory);
-            temporary = OptimizedModelCache.TemporaryPathFor(cachedPath);
-            sessionOptions.OptimizedModelFilePath = temporary;
+            folder = OptimizedModelCache.SaveInto(cachedPath, sessionOptions);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             OnnxLog.OptimizedModelUnusable(logger, directory, ex.Message);
-            temporary = null;
         }
 
-        var built = Open(package, sessionOptions);
-        if (temporary is null || !File.Exists(temporary))
+        InferenceSession built;
+        try
+        {
+            built = Open(package, sessionOptions);
+        }
+        catch
+        {
+            if (folder is not null)
+            {
+                OptimizedModelCache.TryDelete(folder);
+            }
+
+            throw;
+        }
+
+        if (folder is null)
         {
             return (built, null);
         }
 
         try
         {
-            File.Move(temporary, cachedPath, overwrite: true);
+            if (!OptimizedModelCache.Commit(folder, cachedPath))
+            {
+                return (built, null);
+            }
+
             OnnxLog.OptimizedModelStored(logger, cachedPath);
             return (built, "stored: " + cachedPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             OnnxLog.OptimizedModelUnusable(logger, cachedPath, ex.Message);
-            TryDelete(temporary);
+            OptimizedModelCache.TryDelete(folder);
             return (built, null);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Left for the next start to overwrite.
         }
     }
 

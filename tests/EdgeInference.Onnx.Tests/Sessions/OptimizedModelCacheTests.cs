@@ -37,7 +37,11 @@ public sealed class OptimizedModelCacheTests : IDisposable
 
         Assert.StartsWith("stored: " + _cache, firstNote, StringComparison.Ordinal);
         Assert.Equal("hit: " + firstNote!["stored: ".Length..], secondNote);
-        Assert.Single(Directory.GetFiles(_cache));
+        var entry = Assert.Single(Directory.GetDirectories(_cache));
+        Assert.Empty(Directory.GetFiles(_cache));
+        // The weights lie in a file of their own (mapped, not read into the heap); the graph is small.
+        Assert.True(new FileInfo(Path.Combine(entry, OptimizedModelCache.WeightsFileName)).Length > 40_000_000);
+        Assert.True(new FileInfo(Path.Combine(entry, OptimizedModelCache.ModelFileName)).Length < 1_000_000);
         for (var i = 0; i < first.Length; i++)
         {
             Assert.Equal(first[i], second[i], 3);
@@ -51,7 +55,7 @@ public sealed class OptimizedModelCacheTests : IDisposable
         {
         }
 
-        var cached = Directory.GetFiles(_cache).Single();
+        var cached = Path.Combine(Directory.GetDirectories(_cache).Single(), OptimizedModelCache.ModelFileName);
         File.WriteAllBytes(cached, [1, 2, 3]);
 
         using var engine = Load(TestModels.ColorClassifier);
@@ -60,6 +64,56 @@ public sealed class OptimizedModelCacheTests : IDisposable
         Assert.Equal("red", engine.Infer(TestImages.Solid(8, 8, (255, 0, 0))).Classifications![0].Label);
         Assert.True(new FileInfo(cached).Length > 3);
     }
+
+    [Fact]
+    public void Load_EntryOfTheEarlierSingleFileLayout_RemovedOnceTheModelIsStoredAgain()
+    {
+        var modelPath = new OptimizedModelCache(_cache).PathFor(PackageSha256(TestModels.ColorClassifier), GraphOptimization.All);
+        var earlier = Path.Combine(_cache, Path.GetFileName(Path.GetDirectoryName(modelPath))![..13] + "0123456789abcdef01234567.optimized.onnx");
+        File.WriteAllBytes(earlier, [1, 2, 3]);
+        var otherModel = Path.Combine(_cache, "ffffffffffff-0123456789abcdef01234567.optimized.onnx");
+        File.WriteAllBytes(otherModel, [1, 2, 3]);
+
+        using var engine = Load(TestModels.ColorClassifier);
+
+        Assert.Equal("stored: " + modelPath, engine.Model.ExecutionProvider.OptimizedModelCache);
+        Assert.False(File.Exists(earlier));
+        Assert.True(File.Exists(otherModel));
+    }
+
+    [Fact]
+    public void Load_EntryStoredMeanwhileByAnotherWorker_ServesAndLeavesNoTemporaryFolder()
+    {
+        var modelPath = new OptimizedModelCache(_cache).PathFor(PackageSha256(TestModels.ColorClassifier), GraphOptimization.All);
+        using (var options = new Microsoft.ML.OnnxRuntime.SessionOptions())
+        {
+            var folder = OptimizedModelCache.SaveInto(modelPath, options);
+            File.WriteAllText(Path.Combine(folder, OptimizedModelCache.ModelFileName), "theirs");
+            Assert.True(OptimizedModelCache.Commit(folder, modelPath));
+        }
+
+        using var options2 = new Microsoft.ML.OnnxRuntime.SessionOptions();
+        var ours = OptimizedModelCache.SaveInto(modelPath, options2);
+        File.WriteAllText(Path.Combine(ours, OptimizedModelCache.ModelFileName), "ours");
+
+        Assert.True(OptimizedModelCache.Commit(ours, modelPath));
+        Assert.Equal("theirs", File.ReadAllText(modelPath));
+        Assert.Single(Directory.GetFileSystemEntries(_cache));
+    }
+
+    [Fact]
+    public void Commit_NothingSaved_RemovesTheFolder()
+    {
+        var modelPath = new OptimizedModelCache(_cache).PathFor(new string('c', 64), GraphOptimization.All);
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions();
+        var folder = OptimizedModelCache.SaveInto(modelPath, options);
+
+        Assert.False(OptimizedModelCache.Commit(folder, modelPath));
+        Assert.Empty(Directory.GetFileSystemEntries(_cache));
+    }
+
+    private static string PackageSha256(string package) =>
+        EdgeInference.Onnx.Packages.ModelPackage.Open(package).ModelIdentity;
 
     [Fact]
     public void PathFor_DifferentModelOrLevel_DifferentFile()
