@@ -77,10 +77,19 @@ internal sealed class OptimizedModelCache
         {
             Directory.Move(folder, entry);
         }
-        catch (IOException) when (File.Exists(modelPath))
+        catch (IOException) when (Directory.Exists(entry))
         {
-            // Another worker stored the same entry first: theirs serves.
-            TryDelete(folder);
+            if (File.Exists(modelPath))
+            {
+                // Another worker stored the same entry first: theirs serves.
+                TryDelete(folder);
+            }
+            else
+            {
+                // An entry without its graph (removed by hand): replaced.
+                Directory.Delete(entry, recursive: true);
+                Directory.Move(folder, entry);
+            }
         }
 
         RemoveEarlierLayout(entry);

@@ -102,6 +102,23 @@ public sealed class OptimizedModelCacheTests : IDisposable
     }
 
     [Fact]
+    public void Commit_EntryWithoutItsGraph_IsReplaced()
+    {
+        var modelPath = new OptimizedModelCache(_cache).PathFor(new string('d', 64), GraphOptimization.All);
+        Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(modelPath)!, OptimizedModelCache.WeightsFileName), "stale");
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions();
+        var folder = OptimizedModelCache.SaveInto(modelPath, options);
+        File.WriteAllText(Path.Combine(folder, OptimizedModelCache.ModelFileName), "ours");
+
+        Assert.True(OptimizedModelCache.Commit(folder, modelPath));
+
+        Assert.Equal("ours", File.ReadAllText(modelPath));
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(modelPath)!, OptimizedModelCache.WeightsFileName)));
+        Assert.Single(Directory.GetFileSystemEntries(_cache));
+    }
+
+    [Fact]
     public void Commit_NothingSaved_RemovesTheFolder()
     {
         var modelPath = new OptimizedModelCache(_cache).PathFor(new string('c', 64), GraphOptimization.All);
