@@ -37,9 +37,22 @@ public sealed class ExternalBroker : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("ei-bench-mosquitto-").FullName;
         var port = FreeLoopbackPort();
         var config = Path.Combine(folder, "mosquitto.conf");
-        await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n", cancellationToken).ConfigureAwait(false);
-        var process = Process.Start(new ProcessStartInfo(executable, ["-c", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })
+        // Errors and warnings only, read as they come: a pipe nobody reads would block mosquitto once full.
+        await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\nlog_type warning\n", cancellationToken).ConfigureAwait(false);
+        var process = Process.Start(new ProcessStartInfo(executable, ["-c", config]) { RedirectStandardError = true, UseShellExecute = false })
             ?? throw new InvalidOperationException($"Could not start {executable}.");
+        var errors = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (errors)
+            {
+                if (errors.Length < 4096)
+                {
+                    errors.AppendLine(e.Data);
+                }
+            }
+        };
+        process.BeginErrorReadLine();
         var broker = new ExternalBroker(process, folder, port);
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline && !process.HasExited)
@@ -56,8 +69,13 @@ public sealed class ExternalBroker : IAsyncDisposable
             }
         }
 
-        var output = process.HasExited ? await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false) : "(still starting)";
         await broker.DisposeAsync().ConfigureAwait(false);
+        string output;
+        lock (errors)
+        {
+            output = errors.Length > 0 ? errors.ToString().Trim() : "(no output)";
+        }
+
         throw new InvalidOperationException($"mosquitto did not listen on 127.0.0.1:{port}: {output}");
     }
 
