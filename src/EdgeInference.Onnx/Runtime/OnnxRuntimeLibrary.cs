@@ -45,7 +45,13 @@ public static class OnnxRuntimeLibrary
     /// ONNX Runtime. Returns its version.
     /// </summary>
     /// <exception cref="InferenceRuntimeException">Naming the file and what is wrong with it.</exception>
-    public static string Inspect(string path) => Open(path).Version;
+    public static string Inspect(string path)
+    {
+        var (handle, version) = Open(path);
+        // Unloaded again: an inspected library stays out of the process (and out of /proc/self/maps).
+        NativeLibrary.Free(handle);
+        return version;
+    }
 
     /// <summary>
     /// Settles the library for this process (idempotent for the same choice) and initialises ONNX Runtime with it.
@@ -151,18 +157,41 @@ public static class OnnxRuntimeLibrary
         return type == 3;
     }
 
-    /// <summary>The mapped file of the ONNX Runtime library (Linux), e.g. the worker folder's libonnxruntime.so.</summary>
+    /// <summary>
+    /// The mapped file of the ONNX Runtime library the bindings use (Linux), e.g. the worker folder's libonnxruntime.so:
+    /// the mapping that holds its OrtGetApiBase, so another copy loaded in the process is never taken for it.
+    /// </summary>
     private static string? LoadedLibraryPath()
     {
         const string maps = "/proc/self/maps";
-        if (!File.Exists(maps))
+        if (!File.Exists(maps)
+            || !NativeLibrary.TryLoad(NativeLibraryName, typeof(OrtEnv).Assembly, null, out var handle)
+            || !NativeLibrary.TryGetExport(handle, "OrtGetApiBase", out var function))
         {
             return null;
         }
 
-        return File.ReadLines(maps)
-            .Select(line => line.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? line[slash..] : null)
-            .FirstOrDefault(file => file is not null && Path.GetFileName(file).StartsWith("libonnxruntime.so", StringComparison.Ordinal));
+        var address = (ulong)function;
+        foreach (var line in File.ReadLines(maps))
+        {
+            // "start-end perms offset dev inode path"
+            var dash = line.IndexOf('-', StringComparison.Ordinal);
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            var slash = line.IndexOf('/', StringComparison.Ordinal);
+            if (dash < 0 || space < dash || slash < 0
+                || !ulong.TryParse(line.AsSpan(0, dash), System.Globalization.NumberStyles.HexNumber, null, out var start)
+                || !ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), System.Globalization.NumberStyles.HexNumber, null, out var end))
+            {
+                continue;
+            }
+
+            if (address >= start && address < end)
+            {
+                return line[slash..];
+            }
+        }
+
+        return null;
     }
 
     [StructLayout(LayoutKind.Sequential)]

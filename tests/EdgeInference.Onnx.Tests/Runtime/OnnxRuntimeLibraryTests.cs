@@ -15,7 +15,7 @@ public sealed class OnnxRuntimeLibraryTests
     }
 
     [Fact]
-    public void Inspect_CopyOfTheBundledLibrary_ReturnsItsVersion()
+    public void Inspect_CopyOfTheBundledLibrary_ReturnsItsVersionAndUnloadsIt()
     {
         var folder = Directory.CreateTempSubdirectory("ort-copy-").FullName;
         try
@@ -24,6 +24,9 @@ public sealed class OnnxRuntimeLibraryTests
             File.Copy(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so"), copy);
 
             Assert.Equal("1.31.1", OnnxRuntimeLibrary.Inspect(copy));
+
+            // Unloaded again: nothing of the copy stays mapped to be taken for the library the process runs.
+            Assert.DoesNotContain(File.ReadLines("/proc/self/maps"), line => line.Contains(folder, StringComparison.Ordinal));
         }
         finally
         {
