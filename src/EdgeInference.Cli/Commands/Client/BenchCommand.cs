@@ -25,6 +25,13 @@ internal static class BenchCommand
         transport.AcceptOnlyFromAmong("mqtt", "both", "all");
         var roundsOption = new Option<int>("--rounds") { Description = "Raw and end-to-end phases alternate this many times (each phase gets --seconds in all).", DefaultValueFactory = _ => 4 };
         var command = new Command("bench", "Benchmark a worker end to end against raw ONNX Runtime on the same model.") { image, noisy, clients, seconds, maxRequests, spawn, workerPath, model, threads, workerArgs, json, roundsOption, transport };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(transport) is "both" or "all" && !result.GetValue(spawn))
+            {
+                result.AddError($"--transport {result.GetValue(transport)} needs --spawn-worker (the bench starts the workers it compares).");
+            }
+        });
         var connectionOptions = ClientCommands.AddConnectionOptions(command);
         command.Subcommands.Add(BenchFloodCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>

@@ -139,12 +139,12 @@ public sealed class ClientCommandsTests
     }
 
     [Fact]
-    public async Task Bench_SpawnWorkerOverBothTransports_MeasuresColdStartMemoryAndIpcVersusMqttOverhead()
+    public async Task Bench_SpawnWorkerOverEveryTransport_MeasuresColdStartMemoryAndIpcVersusBothMqttPaths()
     {
         var worker = Path.Combine(WorkerProcess.WorkerDirectory, "EdgeInference.Worker");
 
         var result = await InvokeAsync(
-            "bench", "--spawn-worker", "--transport", "both", "--worker", worker, "--model", TestModels.ColorClassifier,
+            "bench", "--spawn-worker", "--transport", "all", "--worker", worker, "--model", TestModels.ColorClassifier,
             "--seconds", "0.4", "--rounds", "1", "--clients", "2", "--json");
 
         Assert.True(result.ExitCode == 0, result.Error);
@@ -154,7 +154,21 @@ public sealed class ClientCommandsTests
         Assert.True(report.GetProperty("WorkerPeakRssMB").GetDouble() > 10);
         Assert.True(report.GetProperty("TransportOverheadIpc").GetProperty("Count").GetInt32() > 0);
         Assert.True(report.GetProperty("TransportOverheadMqtt").GetProperty("Count").GetInt32() > 0);
+        Assert.True(report.GetProperty("TransportOverheadMqttBroker").GetProperty("Count").GetInt32() > 0);
+        Assert.Equal(0, report.GetProperty("TransportOverheadMqttBroker").GetProperty("Errors").GetInt32());
+        Assert.True(report.GetProperty("Stages").TryGetProperty("MqttBrokerUnloaded", out _));
         Assert.Equal("color-classifier", report.GetProperty("Model").GetString());
+    }
+
+    [Theory]
+    [InlineData("both")]
+    [InlineData("all")]
+    public async Task Bench_TransportComparisonWithoutSpawnWorker_IsRefusedBeforeAnythingStarts(string transport)
+    {
+        var result = await InvokeAsync("bench", "--transport", transport, "--port", "1");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"--transport {transport} needs --spawn-worker", result.Error, StringComparison.Ordinal);
     }
 
     private static async Task<string> WriteTempAsync(byte[] bytes)
