@@ -35,7 +35,7 @@ public sealed class ExternalBroker : IAsyncDisposable
         var executable = FindMosquitto()
             ?? throw new InvalidOperationException("mosquitto is not installed (Debian: apt-get install mosquitto); --transport all measures MQTT through it.");
         var folder = Directory.CreateTempSubdirectory("ei-bench-mosquitto-").FullName;
-        var port = FreeLoopbackPort();
+        var port = LoopbackPort.Free();
         var config = Path.Combine(folder, "mosquitto.conf");
         // Errors and warnings only, read as they come: a pipe nobody reads would block mosquitto once full.
         await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\nlog_type error\nlog_type warning\n", cancellationToken).ConfigureAwait(false);
@@ -96,12 +96,5 @@ public sealed class ExternalBroker : IAsyncDisposable
         {
             // A leftover temp folder is harmless.
         }
-    }
-
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

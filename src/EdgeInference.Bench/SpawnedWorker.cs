@@ -28,7 +28,7 @@ public sealed class SpawnedWorker : IAsyncDisposable
     /// <summary>Starts the worker on its embedded broker at a free port; ready when its retained status says RUNNING.</summary>
     public static Task<SpawnedWorker> StartAsync(string workerPath, IEnumerable<string> extraArguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var port = ExternalBroker.FreeLoopbackPort();
+        var port = LoopbackPort.Free();
         return StartAsync(
             workerPath,
             [$"--Mqtt:Port={port}", .. extraArguments],

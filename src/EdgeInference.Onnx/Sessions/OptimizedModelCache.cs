@@ -49,8 +49,7 @@ internal sealed class OptimizedModelCache
     /// <exception cref="UnauthorizedAccessException">The cache folder cannot be written.</exception>
     public static string SaveInto(string modelPath, SessionOptions options)
     {
-        var entry = Path.GetDirectoryName(modelPath)!;
-        var folder = Directory.CreateDirectory($"{entry}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp").FullName;
+        var folder = Directory.CreateDirectory($"{EntryOf(modelPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp").FullName;
         options.OptimizedModelFilePath = Path.Combine(folder, ModelFileName);
         options.AddSessionConfigEntry("session.optimized_model_external_initializers_file_name", WeightsFileName);
         options.AddSessionConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
@@ -72,7 +71,7 @@ internal sealed class OptimizedModelCache
             return false;
         }
 
-        var entry = Path.GetDirectoryName(modelPath)!;
+        var entry = EntryOf(modelPath);
         try
         {
             Directory.Move(folder, entry);
@@ -96,10 +95,12 @@ internal sealed class OptimizedModelCache
         return true;
     }
 
-    /// <summary>Removes an entry (an unusable one), or a temporary folder; what cannot be removed is left for the next start.</summary>
-    public static void TryDelete(string modelPathOrFolder)
+    /// <summary>Removes the entry of <paramref name="modelPath"/> (an unusable one); what cannot be removed is left for the next start.</summary>
+    public static void TryDeleteEntry(string modelPath) => TryDelete(EntryOf(modelPath));
+
+    /// <summary>Removes a folder of the cache (an entry, or one from <see cref="SaveInto"/>); what cannot be removed is left for the next start.</summary>
+    public static void TryDelete(string folder)
     {
-        var folder = modelPathOrFolder.EndsWith(ModelFileName, StringComparison.Ordinal) ? Path.GetDirectoryName(modelPathOrFolder)! : modelPathOrFolder;
         try
         {
             Directory.Delete(folder, recursive: true);
@@ -109,6 +110,9 @@ internal sealed class OptimizedModelCache
             // Left for the next start.
         }
     }
+
+    /// <summary>The entry's folder: the one <see cref="ModelFileName"/> lies in.</summary>
+    private static string EntryOf(string modelPath) => Path.GetDirectoryName(modelPath)!;
 
     private static void RemoveEarlierLayout(string entry)
     {

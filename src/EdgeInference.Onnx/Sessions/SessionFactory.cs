@@ -117,7 +117,7 @@ public static class SessionFactory
             catch (OnnxRuntimeException ex)
             {
                 OnnxLog.OptimizedModelUnusable(logger, cachedPath, ex.Message);
-                OptimizedModelCache.TryDelete(cachedPath);
+                OptimizedModelCache.TryDeleteEntry(cachedPath);
             }
         }
 
